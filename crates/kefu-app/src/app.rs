@@ -1,0 +1,85 @@
+//! The application handle every use case takes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kefu_store::Store;
+
+use crate::auth::LoginLimiter;
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long an API token lives.
+    pub token_ttl: Duration,
+    /// Failed logins allowed per username within `login_window`.
+    pub login_failures_per_user: u32,
+    /// Failed logins allowed per client address within `login_window`.
+    pub login_failures_per_address: u32,
+    pub login_window: Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl: Duration::from_secs(12 * 3600),
+            login_failures_per_user: 5,
+            login_failures_per_address: 20,
+            login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Where "now" comes from. Tests move a manual clock instead of sleeping.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    System,
+    Manual(Arc<AtomicI64>),
+}
+
+impl Clock {
+    pub fn manual(start: DateTime<Utc>) -> Clock {
+        Clock::Manual(Arc::new(AtomicI64::new(start.timestamp_millis())))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Manual(ms) => {
+                DateTime::from_timestamp_millis(ms.load(Ordering::SeqCst)).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Move a manual clock forward; the system clock cannot be moved.
+    pub fn advance(&self, by: Duration) {
+        if let Clock::Manual(ms) = self {
+            ms.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub config: Arc<AppConfig>,
+    pub clock: Clock,
+    pub(crate) limiter: Arc<LoginLimiter>,
+}
+
+impl App {
+    pub fn new(store: Store, config: AppConfig, clock: Clock) -> App {
+        let limiter = Arc::new(LoginLimiter::new(&config));
+        App {
+            store,
+            config: Arc::new(config),
+            clock,
+            limiter,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,1 @@
+//! A small, believable dealer group for trying kefu.

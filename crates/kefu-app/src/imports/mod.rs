@@ -1,0 +1,1 @@
+//! Importing customers and vehicles from CSV and Excel files.

@@ -1,0 +1,25 @@
+//! kefu-app: the use cases. Each one checks the caller's permission, opens one
+//! transaction, writes, appends to the change log and the audit trail, and
+//! commits: all or nothing. The web layer and the CLI call only these.
+
+mod actor;
+mod app;
+mod error;
+mod input;
+mod journal;
+
+pub mod audit;
+pub mod auth;
+pub mod customers;
+pub mod demo;
+pub mod imports;
+pub mod org;
+pub mod vehicles;
+
+pub use actor::Actor;
+pub use app::{App, AppConfig, Clock};
+pub use error::AppError;
+pub use input::{from_json, merge_patch};
+pub use kefu_store::{Page, PageRequest};
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,119 @@
+//! Creating, changing and reading dealers.
+
+use kefu_core::FieldError;
+use kefu_core::org::{Dealer, DealerFields, Permission};
+use kefu_core::text;
+use kefu_store::org::dealers;
+use kefu_store::{Change, Page, PageRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::journal::{Written, commit, record};
+use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+
+/// A dealer as the API accepts it. For an update, send any subset of fields.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DealerInput {
+    /// Unique in the group, e.g. `SH001`: letters, digits, `-` and `_`.
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    /// IANA time zone; default `Asia/Shanghai`.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+impl DealerInput {
+    pub fn validate(self) -> Result<DealerFields, FieldError> {
+        Ok(DealerFields {
+            code: code("code", &self.code)?,
+            name: text::text("name", &self.name, 100)?,
+            region: text::optional_text("region", self.region.as_deref(), 50)?,
+            timezone: timezone(self.timezone.as_deref())?,
+            active: self.active.unwrap_or(true),
+        })
+    }
+
+    fn from_record(d: &Dealer) -> Self {
+        let f = &d.fields;
+        DealerInput {
+            code: f.code.clone(),
+            name: f.name.clone(),
+            region: f.region.clone(),
+            timezone: Some(f.timezone.clone()),
+            active: Some(f.active),
+        }
+    }
+}
+
+/// A short identifier typed by people: `SH001`, `quality`.
+pub(crate) fn code(field: &str, raw: &str) -> Result<String, FieldError> {
+    let c = text::text(field, raw, 32)?;
+    if c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
+        Ok(c)
+    } else {
+        Err(FieldError::new(field, "invalid_code", format!("{field} may hold only letters, digits, - and _")))
+    }
+}
+
+fn timezone(raw: Option<&str>) -> Result<String, FieldError> {
+    let tz = raw.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("Asia/Shanghai");
+    tz.parse::<chrono_tz::Tz>()
+        .map(|_| tz.to_owned())
+        .map_err(|_| FieldError::new("timezone", "invalid_timezone", format!("{tz} is not an IANA time zone")))
+}
+
+pub async fn create(app: &App, who: &Actor, input: DealerInput) -> Result<Dealer> {
+    who.require(Permission::ManageDealers)?;
+    let fields = input.validate()?;
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    let dealer = dealers::insert(&mut tx, &fields, now).await?;
+    record(&mut tx, Some(who), now, Written {
+        entity: "dealer",
+        id: dealer.id,
+        action: "dealer.create",
+        change: Change::Created,
+        before: None,
+        after: Some(&dealer),
+    })
+    .await?;
+    commit(tx).await?;
+    Ok(dealer)
+}
+
+pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -> Result<Dealer> {
+    who.require(Permission::ManageDealers)?;
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    let before = dealers::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let merged = merge_patch(serde_json::to_value(DealerInput::from_record(&before)).unwrap_or_default(), patch)?;
+    let fields = from_json::<DealerInput>(merged)?.validate()?;
+    dealers::update(&mut tx, id, &fields, now).await?;
+    let after = Dealer { fields, updated_at: now, ..before.clone() };
+    record(&mut tx, Some(who), now, Written {
+        entity: "dealer",
+        id,
+        action: "dealer.update",
+        change: Change::Updated,
+        before: Some(&before),
+        after: Some(&after),
+    })
+    .await?;
+    commit(tx).await?;
+    Ok(after)
+}
+
+pub async fn get(app: &App, _who: &Actor, id: i64) -> Result<Dealer> {
+    let mut conn = app.store.read().await?;
+    dealers::get(&mut conn, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn list(app: &App, _who: &Actor, active: Option<bool>, page: PageRequest) -> Result<Page<Dealer>> {
+    let mut conn = app.store.read().await?;
+    Ok(dealers::list(&mut conn, active, page).await?)
+}

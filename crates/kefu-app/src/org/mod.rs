@@ -1,0 +1,5 @@
+//! Organisation use cases: dealers, departments, users.
+
+pub mod dealers;
+pub mod departments;
+pub mod users;

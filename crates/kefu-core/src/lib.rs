@@ -1,0 +1,12 @@
+//! kefu-core: the rules of kefu with no I/O, no async and no clock reads.
+//!
+//! Values that enter kefu are parsed here once (phones, VINs, plates, bounded
+//! text, dates) and trusted afterwards: a `Phone` that exists is a valid phone.
+
+pub mod customers;
+pub mod error;
+pub mod org;
+pub mod text;
+pub mod vehicles;
+
+pub use error::FieldError;

@@ -1,0 +1,9 @@
+//! The organisation: roles, what each role may do, and which records it sees.
+
+mod records;
+mod role;
+mod scope;
+
+pub use records::{Dealer, DealerFields, Department, DepartmentFields, User, UserFields};
+pub use role::{Permission, Role};
+pub use scope::Scope;

@@ -1,0 +1,132 @@
+//! Roles and the permission matrix (docs/PERMISSIONS.md is its prose form).
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    /// Service-centre manager.
+    Manager,
+    Agent,
+    DealerStaff,
+    Sales,
+    Liaison,
+    DeptHead,
+    Vp,
+}
+
+/// Something a caller may be allowed to do. Checked in the use case before any
+/// write, and mirrored by the [`crate::org::Scope`] every read takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    ManageDealers,
+    ManageDepartments,
+    ManageUsers,
+    /// Create or grant the `admin` and `manager` roles.
+    ManageManagers,
+    ReadUsers,
+    ReadCustomers,
+    WriteCustomers,
+    DeleteCustomers,
+    Import,
+    ReadAudit,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::Manager,
+        Role::Agent,
+        Role::DealerStaff,
+        Role::Sales,
+        Role::Liaison,
+        Role::DeptHead,
+        Role::Vp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Agent => "agent",
+            Role::DealerStaff => "dealer_staff",
+            Role::Sales => "sales",
+            Role::Liaison => "liaison",
+            Role::DeptHead => "dept_head",
+            Role::Vp => "vp",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Role, FieldError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "role",
+                    "invalid_role",
+                    "role must be one of admin, manager, agent, dealer_staff, sales, liaison, dept_head, vp",
+                )
+            })
+    }
+
+    /// Roles that belong to one dealer and see only that dealer's records.
+    pub fn is_dealer_bound(self) -> bool {
+        matches!(self, Role::DealerStaff | Role::Sales)
+    }
+
+    /// Roles that belong to one back-office department.
+    pub fn is_department_bound(self) -> bool {
+        matches!(self, Role::Liaison | Role::DeptHead)
+    }
+
+    /// The permission matrix. Keep docs/PERMISSIONS.md in step with it.
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match p {
+            ManageDealers | ManageManagers => self == Admin,
+            ManageDepartments | ManageUsers | DeleteCustomers | Import | ReadAudit => {
+                matches!(self, Admin | Manager)
+            }
+            ReadUsers => !matches!(self, Sales),
+            ReadCustomers => true,
+            WriteCustomers => matches!(self, Admin | Manager | Agent | DealerStaff),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Ok(r));
+        }
+        assert_eq!(
+            Role::parse("root").map_err(|e| e.field),
+            Err("role".to_string())
+        );
+    }
+
+    #[test]
+    fn only_admin_manages_dealers_and_managers() {
+        for r in Role::ALL {
+            assert_eq!(r.allows(Permission::ManageDealers), r == Role::Admin);
+            assert_eq!(r.allows(Permission::ManageManagers), r == Role::Admin);
+        }
+    }
+
+    #[test]
+    fn back_office_and_sales_roles_cannot_write_customers() {
+        for r in [Role::Sales, Role::Liaison, Role::DeptHead, Role::Vp] {
+            assert!(!r.allows(Permission::WriteCustomers), "{r:?}");
+            assert!(r.allows(Permission::ReadCustomers), "{r:?}");
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Customers and their phones. A soft-deleted customer is absent from every
+//! read here; the row and its history stay in the database.
+
+use chrono::{DateTime, Utc};
+use kefu_core::customers::{Customer, CustomerFields, CustomerKind, Gender, Needs, Phone, Tier};
+use kefu_core::org::Scope;
+use sqlx::any::AnyRow;
+
+use crate::sql::{Sql, expect_one};
+use crate::{Conn, Page, PageRequest, Result, row};
+
+const COLUMNS: &str = "c.id, c.kind, c.name, c.phone, c.other_phones, c.wechat, c.gender, c.birthday, c.address, \
+    c.dealer_id, c.owner_id, c.source, c.tier, c.tags, c.needs, c.created_at, c.updated_at, \
+    c.deleted_at, c.deleted_reason";
+
+pub async fn insert(tx: &mut Conn, f: &CustomerFields, now: DateTime<Utc>) -> Result<Customer> {
+    let r = sqlx::query(
+        "INSERT INTO customers (kind, name, phone, wechat, gender, birthday, address, dealer_id, \
+         owner_id, source, tier, tags, needs, created_at, updated_at, other_phones) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
+    )
+    .bind(f.kind.as_str())
+    .bind(f.name.clone())
+    .bind(f.phone.as_str().to_owned())
+    .bind(f.wechat.clone())
+    .bind(f.gender.map(|g| g.as_str()))
+    .bind(row::date_text(f.birthday))
+    .bind(f.address.clone())
+    .bind(f.dealer_id)
+    .bind(f.owner_id)
+    .bind(f.source.clone())
+    .bind(f.tier.map(|t| t.as_str()))
+    .bind(row::to_json(&f.tags))
+    .bind(row::to_json(&f.needs))
+    .bind(now.timestamp_millis())
+    .bind(phones_json(f))
+    .fetch_one(&mut *tx)
+    .await?;
+    let id = row::i64_(&r, "id")?;
+    insert_phones(tx, id, f).await?;
+    Ok(Customer {
+        id,
+        fields: f.clone(),
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        deleted_reason: None,
+    })
+}
+
+pub async fn update(tx: &mut Conn, id: i64, f: &CustomerFields, now: DateTime<Utc>) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE customers SET kind = $1, name = $2, phone = $3, wechat = $4, gender = $5, \
+         birthday = $6, address = $7, dealer_id = $8, owner_id = $9, source = $10, tier = $11, \
+         tags = $12, needs = $13, updated_at = $14, other_phones = $16 \
+         WHERE id = $15 AND deleted_at IS NULL",
+    )
+    .bind(f.kind.as_str())
+    .bind(f.name.clone())
+    .bind(f.phone.as_str().to_owned())
+    .bind(f.wechat.clone())
+    .bind(f.gender.map(|g| g.as_str()))
+    .bind(row::date_text(f.birthday))
+    .bind(f.address.clone())
+    .bind(f.dealer_id)
+    .bind(f.owner_id)
+    .bind(f.source.clone())
+    .bind(f.tier.map(|t| t.as_str()))
+    .bind(row::to_json(&f.tags))
+    .bind(row::to_json(&f.needs))
+    .bind(now.timestamp_millis())
+    .bind(id)
+    .bind(phones_json(f))
+    .execute(&mut *tx)
+    .await?;
+    if !expect_one(done)? {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM customer_phones WHERE customer_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    insert_phones(tx, id, f).await?;
+    Ok(true)
+}
+
+fn phones_json(f: &CustomerFields) -> String {
+    row::to_json(&f.other_phones.iter().map(Phone::as_str).collect::<Vec<_>>())
+}
+
+async fn insert_phones(tx: &mut Conn, id: i64, f: &CustomerFields) -> Result<()> {
+    for (i, phone) in f.phones().enumerate() {
+        sqlx::query("INSERT INTO customer_phones (customer_id, phone, is_primary) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(phone.as_str().to_owned())
+            .bind(i64::from(i == 0))
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn soft_delete(tx: &mut Conn, id: i64, reason: &str, now: DateTime<Utc>) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE customers SET deleted_at = $1, deleted_reason = $2, updated_at = $1 \
+         WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(now.timestamp_millis())
+    .bind(reason.to_owned())
+    .bind(id)
+    .execute(tx)
+    .await?;
+    expect_one(done)
+}
+
+pub async fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<Customer>> {
+    let mut q = select();
+    q.push(" AND c.id = ").bind(id);
+    scoped(&mut q, scope);
+    q.query().fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+}
+
+/// What a customer list may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    /// Exactly this normalised phone, primary or other.
+    pub phone: Option<Phone>,
+    /// Names starting with this text.
+    pub name_prefix: Option<String>,
+    /// Phones starting with these digits.
+    pub phone_prefix: Option<String>,
+    pub dealer_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub tier: Option<Tier>,
+}
+
+pub async fn list(conn: &mut Conn, scope: Scope, f: &CustomerFilter, page: PageRequest) -> Result<Page<Customer>> {
+    let mut q = select();
+    scoped(&mut q, scope);
+    if let Some(p) = &f.phone {
+        q.push(" AND c.id IN (SELECT customer_id FROM customer_phones WHERE phone = ")
+            .bind(p.as_str().to_owned())
+            .push(")");
+    }
+    match (&f.name_prefix, &f.phone_prefix) {
+        (Some(name), Some(digits)) => {
+            q.push(" AND (");
+            name_range(&mut q, name);
+            q.push(" OR ");
+            phone_range(&mut q, digits);
+            q.push(")");
+        }
+        (Some(name), None) => {
+            q.push(" AND ");
+            name_range(&mut q, name);
+        }
+        (None, Some(digits)) => {
+            q.push(" AND ");
+            phone_range(&mut q, digits);
+        }
+        (None, None) => {}
+    }
+    if let Some(d) = f.dealer_id {
+        q.push(" AND c.dealer_id = ").bind(d);
+    }
+    if let Some(o) = f.owner_id {
+        q.push(" AND c.owner_id = ").bind(o);
+    }
+    if let Some(t) = f.tier {
+        q.push(" AND c.tier = ").bind(t.as_str());
+    }
+    if let Some(after) = page.after {
+        q.push(" AND c.id > ").bind(after);
+    }
+    q.push(" ORDER BY c.id LIMIT ").bind(page.limit + 1);
+    let rows = q.query().fetch_all(conn).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page, |c| c.id))
+}
+
+/// Customers with exactly this name and phone, to keep an import from
+/// creating the same person twice.
+pub async fn exists_with(conn: &mut Conn, name: &str, phone: &Phone) -> Result<bool> {
+    let r = sqlx::query(
+        "SELECT count(*) AS n FROM customers WHERE phone = $1 AND name = $2 AND deleted_at IS NULL",
+    )
+    .bind(phone.as_str().to_owned())
+    .bind(name.to_owned())
+    .fetch_one(conn)
+    .await?;
+    Ok(row::i64_(&r, "n")? > 0)
+}
+
+// A prefix match written as a range, so the index on the column answers it on
+// both engines (PostgreSQL's columns use the "C" collation for this).
+fn name_range(q: &mut Sql, prefix: &str) {
+    q.push("c.name >= ")
+        .bind(prefix.to_owned())
+        .push(" AND c.name < ")
+        .bind(format!("{prefix}\u{10FFFF}"));
+}
+
+fn phone_range(q: &mut Sql, digits: &str) {
+    q.push("c.id IN (SELECT customer_id FROM customer_phones WHERE phone >= ")
+        .bind(digits.to_owned())
+        .push(" AND phone < ")
+        .bind(format!("{digits}~"))
+        .push(")");
+}
+
+fn select() -> Sql {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS)
+        .push(" FROM customers c WHERE c.deleted_at IS NULL");
+    q
+}
+
+fn scoped(q: &mut Sql, scope: Scope) {
+    match scope {
+        Scope::Group => {}
+        Scope::Dealer(d) => {
+            q.push(" AND c.dealer_id = ").bind(d);
+        }
+        Scope::Nothing => {
+            q.push(" AND 1 = 0");
+        }
+    }
+}
+
+fn from_row(r: &AnyRow) -> Result<Customer> {
+    Ok(Customer {
+        id: row::i64_(r, "id")?,
+        fields: CustomerFields {
+            kind: row::parsed(r, "kind", CustomerKind::parse)?,
+            name: row::text(r, "name")?,
+            phone: row::parsed(r, "phone", Phone::parse)?,
+            other_phones: row::json::<Vec<String>>(r, "other_phones")?
+                .iter()
+                .map(|p| Phone::parse(p))
+                .collect::<Result<_, _>>()
+                .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?,
+            wechat: row::opt_text(r, "wechat")?,
+            gender: row::opt_text(r, "gender")?.map(|g| Gender::parse(&g)).transpose().ok().flatten(),
+            birthday: row::opt_date(r, "birthday")?,
+            address: row::opt_text(r, "address")?,
+            dealer_id: row::opt_i64(r, "dealer_id")?,
+            owner_id: row::opt_i64(r, "owner_id")?,
+            source: row::opt_text(r, "source")?,
+            tier: row::opt_text(r, "tier")?.map(|t| Tier::parse(&t)).transpose().ok().flatten(),
+            tags: row::json(r, "tags")?,
+            needs: row::json::<Needs>(r, "needs")?,
+        },
+        created_at: row::instant(r, "created_at")?,
+        updated_at: row::instant(r, "updated_at")?,
+        deleted_at: row::opt_instant(r, "deleted_at")?,
+        deleted_reason: row::opt_text(r, "deleted_reason")?,
+    })
+}

@@ -1,0 +1,130 @@
+//! The change log (what derived data follows) and the audit trail (who did
+//! what, with the record before and after). Both are appended inside the
+//! use case's transaction, so a write and its record stand or fall together.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use crate::row;
+use crate::sql::Sql;
+use crate::{Conn, Page, PageRequest, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl Change {
+    fn as_str(self) -> &'static str {
+        match self {
+            Change::Created => "created",
+            Change::Updated => "updated",
+            Change::Deleted => "deleted",
+        }
+    }
+}
+
+pub async fn append_change(
+    tx: &mut Conn,
+    entity: &'static str,
+    id: i64,
+    kind: Change,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO changes (entity, entity_id, kind, at) VALUES ($1, $2, $3, $4)")
+        .bind(entity)
+        .bind(id)
+        .bind(kind.as_str())
+        .bind(at.timestamp_millis())
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// One line of the audit trail to append.
+pub struct NewAudit<'a> {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'static str,
+    pub entity_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub async fn audit_record(tx: &mut Conn, a: NewAudit<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(a.at.timestamp_millis())
+    .bind(a.actor_id)
+    .bind(a.action.to_owned())
+    .bind(a.entity)
+    .bind(a.entity_id)
+    .bind(a.before.map(|v| v.to_string()))
+    .bind(a.after.map(|v| v.to_string()))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub actor_id: Option<i64>,
+}
+
+/// Newest first.
+pub async fn audit_list(conn: &mut Conn, f: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {
+    let mut q = Sql::new("SELECT id, at, actor_id, action, entity, entity_id, before, after FROM audit WHERE 1 = 1");
+    if let Some(e) = &f.entity {
+        q.push(" AND entity = ").bind(e.clone());
+    }
+    if let Some(id) = f.entity_id {
+        q.push(" AND entity_id = ").bind(id);
+    }
+    if let Some(a) = f.actor_id {
+        q.push(" AND actor_id = ").bind(a);
+    }
+    if let Some(after) = page.after {
+        q.push(" AND id < ").bind(after);
+    }
+    q.push(" ORDER BY id DESC LIMIT ").bind(page.limit + 1);
+    let rows = q.query().fetch_all(conn).await?;
+    let items = rows.iter().map(audit_from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page, |a| a.id))
+}
+
+fn audit_from_row(r: &AnyRow) -> Result<AuditEntry> {
+    let json = |col| -> Result<Option<serde_json::Value>> {
+        Ok(row::opt_text(r, col)?.and_then(|s| serde_json::from_str(&s).ok()))
+    };
+    Ok(AuditEntry {
+        id: row::i64_(r, "id")?,
+        at: row::instant(r, "at")?,
+        actor_id: row::opt_i64(r, "actor_id")?,
+        action: row::text(r, "action")?,
+        entity: row::text(r, "entity")?,
+        entity_id: row::opt_i64(r, "entity_id")?,
+        before: json("before")?,
+        after: json("after")?,
+    })
+}

@@ -1,0 +1,27 @@
+//! kefu-store: every SQL statement of kefu, written once for SQLite and
+//! PostgreSQL through sqlx's `Any` driver.
+//!
+//! Reads take a [`Scope`](kefu_core::org::Scope) so rows the caller may not
+//! see are absent; writes run in a [`Tx`] that the use case commits after it
+//! has also appended to the change log and the audit trail.
+
+mod db;
+mod error;
+mod journal;
+mod migrate;
+mod page;
+mod row;
+mod sql;
+
+pub mod auth;
+pub mod customers;
+pub mod org;
+pub mod vehicles;
+
+pub use db::{Backend, Conn, Store, StoreOptions, Tx};
+pub use error::StoreError;
+pub use journal::{AuditEntry, AuditFilter, Change, NewAudit, append_change, audit_list, audit_record};
+pub use migrate::{MigrationStatus, SCHEMA_VERSION};
+pub use page::{Page, PageRequest};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,5 @@
+//! Dealers, departments and users.
+
+pub mod dealers;
+pub mod departments;
+pub mod users;

@@ -1,0 +1,57 @@
+//! A small builder for statements whose shape depends on the request (filters,
+//! cursors, multi-row inserts). It writes `$n` placeholders, which both SQLite
+//! and PostgreSQL understand; sqlx's own `QueryBuilder` writes `?` for `Any`.
+
+use std::fmt::Write;
+
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, AssertSqlSafe, Encode, Type};
+
+use crate::{Result, StoreError};
+
+pub(crate) struct Sql {
+    text: String,
+    args: AnyArguments,
+    n: usize,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            args: AnyArguments::default(),
+            n: 0,
+        }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Append a placeholder for `value`.
+    pub fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: Encode<'static, Any> + Type<Any> + Send + 'static,
+    {
+        self.n += 1;
+        let _ = write!(self.text, "${}", self.n);
+        // Encoding into `Any` only moves the value into a buffer; it cannot fail
+        // for the plain types kefu binds.
+        let _ = self.args.add(value);
+        self
+    }
+
+    pub fn query(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
+        sqlx::query_with(AssertSqlSafe(self.text), self.args)
+    }
+}
+
+/// Run a statement that must touch exactly one row, or say it touched none.
+pub(crate) fn expect_one(done: sqlx::any::AnyQueryResult) -> Result<bool> {
+    match done.rows_affected() {
+        0 => Ok(false),
+        1 => Ok(true),
+        n => Err(StoreError::Corrupt(format!("{n} rows changed where one was meant"))),
+    }
+}
