@@ -16,7 +16,10 @@ pub enum AppError {
     NotFound,
     /// A unique value is taken, or the record's state forbids the change (409).
     #[error("{message}")]
-    Conflict { field: Option<String>, message: String },
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     #[error("too many failed logins; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
@@ -24,7 +27,11 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         AppError::Invalid(FieldError::new(field, code, message))
     }
 
@@ -46,9 +53,11 @@ impl From<StoreError> for AppError {
                 field: Some(field.to_owned()),
                 message: format!("{field} already exists"),
             },
-            StoreError::MissingReference => {
-                AppError::invalid("id", "unknown_reference", "a referenced record does not exist")
-            }
+            StoreError::MissingReference => AppError::invalid(
+                "id",
+                "unknown_reference",
+                "a referenced record does not exist",
+            ),
             other => AppError::Internal(other),
         }
     }

@@ -34,7 +34,11 @@ pub fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
 /// Overlay `patch` (a JSON object) on `base`; `null` clears a field.
 pub fn merge_patch(mut base: Value, patch: Value) -> Result<Value, FieldError> {
     let Value::Object(fields) = patch else {
-        return Err(FieldError::new("", "invalid_type", "an update must be a JSON object"));
+        return Err(FieldError::new(
+            "",
+            "invalid_type",
+            "an update must be a JSON object",
+        ));
     };
     if let Value::Object(target) = &mut base {
         for (k, v) in fields {
@@ -61,11 +65,20 @@ mod tests {
     #[test]
     fn errors_name_the_field() {
         let e = from_json::<Probe>(json!({"name": 5})).err();
-        assert_eq!(e.map(|e| (e.field, e.code)), Some(("name".into(), "invalid_type")));
+        assert_eq!(
+            e.map(|e| (e.field, e.code)),
+            Some(("name".into(), "invalid_type"))
+        );
         let e = from_json::<Probe>(json!({})).err();
-        assert_eq!(e.map(|e| (e.field, e.code)), Some(("name".into(), "required")));
+        assert_eq!(
+            e.map(|e| (e.field, e.code)),
+            Some(("name".into(), "required"))
+        );
         let e = from_json::<Probe>(json!({"name": "x", "colour": 1})).err();
-        assert_eq!(e.map(|e| (e.field, e.code)), Some(("colour".into(), "unknown_field")));
+        assert_eq!(
+            e.map(|e| (e.field, e.code)),
+            Some(("colour".into(), "unknown_field"))
+        );
     }
 
     #[test]

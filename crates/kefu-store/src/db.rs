@@ -49,7 +49,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -132,7 +134,8 @@ fn quiet(url: &str) -> Result<AnyConnectOptions> {
 /// Run the SQLite settings on every new connection.
 fn on_connect(
     pragmas: Arc<str>,
-) -> impl for<'c> Fn(&'c mut Conn, PoolConnectionMetadata) -> BoxFuture<'c> + Send + Sync + 'static {
+) -> impl for<'c> Fn(&'c mut Conn, PoolConnectionMetadata) -> BoxFuture<'c> + Send + Sync + 'static
+{
     move |conn, _| {
         let pragmas = pragmas.clone();
         Box::pin(async move {

@@ -30,7 +30,11 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
     ("users_username_key", "users.username", "username"),
     ("vehicles_vin_key", "vehicles.vin", "vin"),
     ("vehicles_plate_key", "vehicles.plate", "plate"),
-    ("customer_phones_pkey", "customer_phones.customer_id", "other_phones"),
+    (
+        "customer_phones_pkey",
+        "customer_phones.customer_id",
+        "other_phones",
+    ),
 ];
 
 impl From<sqlx::Error> for StoreError {

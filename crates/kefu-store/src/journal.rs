@@ -93,8 +93,14 @@ pub struct AuditFilter {
 }
 
 /// Newest first.
-pub async fn audit_list(conn: &mut Conn, f: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {
-    let mut q = Sql::new("SELECT id, at, actor_id, action, entity, entity_id, before, after FROM audit WHERE 1 = 1");
+pub async fn audit_list(
+    conn: &mut Conn,
+    f: &AuditFilter,
+    page: PageRequest,
+) -> Result<Page<AuditEntry>> {
+    let mut q = Sql::new(
+        "SELECT id, at, actor_id, action, entity, entity_id, before, after FROM audit WHERE 1 = 1",
+    );
     if let Some(e) = &f.entity {
         q.push(" AND entity = ").bind(e.clone());
     }
@@ -109,7 +115,10 @@ pub async fn audit_list(conn: &mut Conn, f: &AuditFilter, page: PageRequest) -> 
     }
     q.push(" ORDER BY id DESC LIMIT ").bind(page.limit + 1);
     let rows = q.query().fetch_all(conn).await?;
-    let items = rows.iter().map(audit_from_row).collect::<Result<Vec<_>>>()?;
+    let items = rows
+        .iter()
+        .map(audit_from_row)
+        .collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(items, page, |a| a.id))
 }
 

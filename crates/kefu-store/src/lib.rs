@@ -20,7 +20,9 @@ pub mod vehicles;
 
 pub use db::{Backend, Conn, Store, StoreOptions, Tx};
 pub use error::StoreError;
-pub use journal::{AuditEntry, AuditFilter, Change, NewAudit, append_change, audit_list, audit_record};
+pub use journal::{
+    AuditEntry, AuditFilter, Change, NewAudit, append_change, audit_list, audit_record,
+};
 pub use migrate::{MigrationStatus, SCHEMA_VERSION};
 pub use page::{Page, PageRequest};
 

@@ -44,7 +44,8 @@ impl Store {
         let mut tx = self.begin().await?;
         if self.backend() == Backend::Postgres {
             // An arbitrary constant: kefu's migration lock.
-            tx.execute("SELECT pg_advisory_xact_lock(4221902001)").await?;
+            tx.execute("SELECT pg_advisory_xact_lock(4221902001)")
+                .await?;
         }
         tx.execute(
             "CREATE TABLE IF NOT EXISTS kefu_migrations (\
@@ -60,12 +61,14 @@ impl Store {
             };
             tracing::info!(version = m.version, name = m.name, "applying migration");
             tx.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await?;
-            sqlx::query("INSERT INTO kefu_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(m.version)
-                .bind(m.name)
-                .bind(chrono::Utc::now().timestamp_millis())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO kefu_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(m.version)
+            .bind(m.name)
+            .bind(chrono::Utc::now().timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(MigrationStatus {
@@ -91,7 +94,11 @@ impl Store {
             }
         }
         .try_get::<i64, _>("n")?;
-        let found = if exists > 0 { current(&mut conn).await? } else { 0 };
+        let found = if exists > 0 {
+            current(&mut conn).await?
+        } else {
+            0
+        };
         refuse_newer(found)?;
         if found < SCHEMA_VERSION {
             return Err(StoreError::SchemaTooOld {
@@ -104,10 +111,12 @@ impl Store {
 }
 
 async fn current(conn: &mut sqlx::AnyConnection) -> Result<i64> {
-    Ok(sqlx::query("SELECT coalesce(max(version), 0) AS v FROM kefu_migrations")
-        .fetch_one(conn)
-        .await?
-        .try_get::<i64, _>("v")?)
+    Ok(
+        sqlx::query("SELECT coalesce(max(version), 0) AS v FROM kefu_migrations")
+            .fetch_one(conn)
+            .await?
+            .try_get::<i64, _>("v")?,
+    )
 }
 
 fn refuse_newer(found: i64) -> Result<()> {

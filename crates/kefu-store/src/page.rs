@@ -2,6 +2,7 @@
 //! the previous page. No offsets, so page 1,000 costs what page 1 costs.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
@@ -25,7 +26,8 @@ impl Default for PageRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A page of a list: `next_cursor` is `null` on the last page.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
@@ -37,8 +39,15 @@ impl<T> Page<T> {
     pub fn from_rows(mut rows: Vec<T>, req: PageRequest, id: impl Fn(&T) -> i64) -> Self {
         let more = rows.len() as i64 > req.limit;
         rows.truncate(req.limit.max(0) as usize);
-        let next_cursor = if more { rows.last().map(|r| id(r).to_string()) } else { None };
-        Page { items: rows, next_cursor }
+        let next_cursor = if more {
+            rows.last().map(|r| id(r).to_string())
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {

@@ -51,7 +51,11 @@ pub(crate) fn json<T: DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T> {
 }
 
 /// Parse a stored value with the same rule that admitted it.
-pub(crate) fn parsed<T, E>(row: &AnyRow, col: &str, parse: impl Fn(&str) -> Result<T, E>) -> Result<T> {
+pub(crate) fn parsed<T, E>(
+    row: &AnyRow,
+    col: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<T> {
     let raw = text(row, col)?;
     parse(&raw).map_err(|_| StoreError::Corrupt(format!("{col} holds {raw:?}")))
 }

@@ -52,6 +52,8 @@ pub(crate) fn expect_one(done: sqlx::any::AnyQueryResult) -> Result<bool> {
     match done.rows_affected() {
         0 => Ok(false),
         1 => Ok(true),
-        n => Err(StoreError::Corrupt(format!("{n} rows changed where one was meant"))),
+        n => Err(StoreError::Corrupt(format!(
+            "{n} rows changed where one was meant"
+        ))),
     }
 }

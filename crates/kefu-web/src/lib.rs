@@ -1,1 +1,63 @@
-//! placeholder
+//! kefu-web: the HTTP face of kefu. Thin: parse, call a use case in
+//! kefu-app, render JSON. Status codes live only in [`error`].
+
+mod error;
+mod extract;
+mod observe;
+mod openapi;
+mod routes;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use kefu_app::App;
+use tokio::net::TcpListener;
+
+pub use error::{ApiError, ErrorBody};
+pub use observe::Metrics;
+
+/// Request bodies above this are refused with 413 (imports allow more).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The whole application as one router.
+pub fn router(app: App) -> Router {
+    let metrics = Arc::new(Metrics::default());
+    let system = Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/metrics", get(routes::health::metrics))
+        .with_state(metrics.clone());
+    let api = routes::api()
+        .merge(routes::imports::router().layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(app);
+    Router::new()
+        .merge(system)
+        .merge(api)
+        .merge(openapi::router())
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            observe::middleware,
+        ))
+}
+
+async fn fallback() -> ApiError {
+    ApiError::not_found()
+}
+
+/// Serve until `shutdown` completes; requests in flight are finished first.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

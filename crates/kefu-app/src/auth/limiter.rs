@@ -52,7 +52,13 @@ impl LoginLimiter {
         map.remove(&user_key(username));
     }
 
-    fn wait(&self, map: &mut HashMap<String, Vec<DateTime<Utc>>>, key: &str, limit: u32, now: DateTime<Utc>) -> Option<u64> {
+    fn wait(
+        &self,
+        map: &mut HashMap<String, Vec<DateTime<Utc>>>,
+        key: &str,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Option<u64> {
         let horizon = now - self.window;
         let times = map.get_mut(key)?;
         times.retain(|t| *t > horizon);
@@ -62,7 +68,11 @@ impl LoginLimiter {
         // Locked until the oldest counted failure leaves the window.
         let oldest = times.first()?;
         let until = *oldest + self.window;
-        Some(((until - now).num_milliseconds().max(0) as u64).div_ceil(1000).max(1))
+        Some(
+            ((until - now).num_milliseconds().max(0) as u64)
+                .div_ceil(1000)
+                .max(1),
+        )
     }
 }
 

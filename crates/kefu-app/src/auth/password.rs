@@ -39,7 +39,11 @@ pub fn hash_password(raw: &str) -> Result<String, AppError> {
 
 pub fn verify_password(raw: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(raw.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(raw.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

@@ -27,7 +27,9 @@ pub struct Login {
 pub fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| {
-        AppError::Internal(kefu_store::StoreError::Corrupt(format!("no randomness: {e}")))
+        AppError::Internal(kefu_store::StoreError::Corrupt(format!(
+            "no randomness: {e}"
+        )))
     })?;
     Ok(format!("kefu_{}", hex(&bytes)))
 }
@@ -67,7 +69,15 @@ pub async fn login(app: &App, username: &str, password: &str, address: &str) -> 
     let secret = new_secret()?;
     let expires_at = now + app.config.token_ttl;
     let mut tx = app.store.begin().await?;
-    tokens::insert(&mut tx, user.id, &digest(&secret), TokenKind::Api, now, expires_at).await?;
+    tokens::insert(
+        &mut tx,
+        user.id,
+        &digest(&secret),
+        TokenKind::Api,
+        now,
+        expires_at,
+    )
+    .await?;
     tx.commit().await.map_err(kefu_store::StoreError::from)?;
     Ok(Login {
         token: secret,

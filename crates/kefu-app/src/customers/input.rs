@@ -51,7 +51,11 @@ impl CustomerInput {
     pub fn validate(self) -> Result<CustomerFields, FieldError> {
         let phone = Phone::parse(&self.phone)?;
         if self.other_phones.len() > MAX_OTHER_PHONES {
-            return Err(FieldError::new("other_phones", "too_many", format!("at most {MAX_OTHER_PHONES} other phones")));
+            return Err(FieldError::new(
+                "other_phones",
+                "too_many",
+                format!("at most {MAX_OTHER_PHONES} other phones"),
+            ));
         }
         let mut other_phones: Vec<Phone> = Vec::new();
         for (i, raw) in self.other_phones.iter().enumerate() {
@@ -61,13 +65,22 @@ impl CustomerInput {
             }
         }
         Ok(CustomerFields {
-            kind: self.kind.as_deref().map(CustomerKind::parse).transpose()?.unwrap_or(CustomerKind::Person),
+            kind: self
+                .kind
+                .as_deref()
+                .map(CustomerKind::parse)
+                .transpose()?
+                .unwrap_or(CustomerKind::Person),
             name: text::text("name", &self.name, 100)?,
             phone,
             other_phones,
             wechat: text::optional_text("wechat", self.wechat.as_deref(), 64)?,
             gender: self.gender.as_deref().map(Gender::parse).transpose()?,
-            birthday: self.birthday.as_deref().map(|d| text::date("birthday", d)).transpose()?,
+            birthday: self
+                .birthday
+                .as_deref()
+                .map(|d| text::date("birthday", d))
+                .transpose()?,
             address: text::optional_text("address", self.address.as_deref(), 300)?,
             dealer_id: self.dealer_id,
             owner_id: self.owner_id,
@@ -83,7 +96,11 @@ impl CustomerInput {
             kind: Some(f.kind.as_str().to_owned()),
             name: f.name.clone(),
             phone: f.phone.as_str().to_owned(),
-            other_phones: f.other_phones.iter().map(|p| p.as_str().to_owned()).collect(),
+            other_phones: f
+                .other_phones
+                .iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
             wechat: f.wechat.clone(),
             gender: f.gender.map(|g| g.as_str().to_owned()),
             birthday: f.birthday.map(|d: NaiveDate| d.to_string()),
@@ -101,7 +118,11 @@ impl CustomerInput {
 fn needs(n: Needs) -> Result<Needs, FieldError> {
     let list = |kind: &str, items: Vec<String>| -> Result<Vec<String>, FieldError> {
         if items.len() > MAX_NEEDS {
-            return Err(FieldError::new(format!("needs.{kind}"), "too_many", format!("at most {MAX_NEEDS} needs of a kind")));
+            return Err(FieldError::new(
+                format!("needs.{kind}"),
+                "too_many",
+                format!("at most {MAX_NEEDS} needs of a kind"),
+            ));
         }
         items
             .iter()
@@ -131,7 +152,11 @@ mod tests {
     #[test]
     fn normalises_phones_and_drops_repeats() {
         let f = CustomerInput {
-            other_phones: vec!["13812345678".into(), "010-12345678".into(), "01012345678".into()],
+            other_phones: vec![
+                "13812345678".into(),
+                "010-12345678".into(),
+                "01012345678".into(),
+            ],
             ..base()
         }
         .validate()
@@ -144,20 +169,71 @@ mod tests {
     #[test]
     fn names_the_failing_field() {
         let cases = [
-            (CustomerInput { phone: "12345".into(), ..base() }, "phone"),
-            (CustomerInput { name: " ".into(), ..base() }, "name"),
-            (CustomerInput { other_phones: vec!["1".into()], ..base() }, "other_phones[0]"),
-            (CustomerInput { tier: Some("Z".into()), ..base() }, "tier"),
-            (CustomerInput { birthday: Some("1990-02-30".into()), ..base() }, "birthday"),
-            (CustomerInput { gender: Some("x".into()), ..base() }, "gender"),
-            (CustomerInput { address: Some("路".repeat(301)), ..base() }, "address"),
             (
-                CustomerInput { needs: Some(Needs { hidden: vec![String::new()], ..Needs::default() }), ..base() },
+                CustomerInput {
+                    phone: "12345".into(),
+                    ..base()
+                },
+                "phone",
+            ),
+            (
+                CustomerInput {
+                    name: " ".into(),
+                    ..base()
+                },
+                "name",
+            ),
+            (
+                CustomerInput {
+                    other_phones: vec!["1".into()],
+                    ..base()
+                },
+                "other_phones[0]",
+            ),
+            (
+                CustomerInput {
+                    tier: Some("Z".into()),
+                    ..base()
+                },
+                "tier",
+            ),
+            (
+                CustomerInput {
+                    birthday: Some("1990-02-30".into()),
+                    ..base()
+                },
+                "birthday",
+            ),
+            (
+                CustomerInput {
+                    gender: Some("x".into()),
+                    ..base()
+                },
+                "gender",
+            ),
+            (
+                CustomerInput {
+                    address: Some("路".repeat(301)),
+                    ..base()
+                },
+                "address",
+            ),
+            (
+                CustomerInput {
+                    needs: Some(Needs {
+                        hidden: vec![String::new()],
+                        ..Needs::default()
+                    }),
+                    ..base()
+                },
                 "needs.hidden[0]",
             ),
         ];
         for (input, field) in cases {
-            assert_eq!(input.validate().err().map(|e| e.field), Some(field.to_string()));
+            assert_eq!(
+                input.validate().err().map(|e| e.field),
+                Some(field.to_string())
+            );
         }
     }
 }

@@ -5,7 +5,7 @@ mod input;
 pub use input::CustomerInput;
 
 use kefu_core::FieldError;
-use kefu_core::customers::{Customer, CustomerFields, Phone, Tier};
+use kefu_core::customers::{Customer, Phone, Tier};
 use kefu_core::org::{Permission, Scope};
 use kefu_core::text;
 use kefu_store::customers::{self, CustomerFilter};
@@ -27,20 +27,34 @@ pub(crate) fn check_dealer(who: &Actor, dealer_id: Option<i64>) -> Result<()> {
     match who.scope() {
         Scope::Group => Ok(()),
         Scope::Dealer(own) if dealer_id == Some(own) => Ok(()),
-        _ => Err(AppError::forbidden("you may only keep customers of your own dealer")),
+        _ => Err(AppError::forbidden(
+            "you may only keep customers of your own dealer",
+        )),
     }
 }
 
-pub(crate) async fn check_links(tx: &mut Conn, dealer_id: Option<i64>, owner_id: Option<i64>) -> Result<()> {
+pub(crate) async fn check_links(
+    tx: &mut Conn,
+    dealer_id: Option<i64>,
+    owner_id: Option<i64>,
+) -> Result<()> {
     if let Some(d) = dealer_id
         && dealers::get(tx, d).await?.is_none()
     {
-        return Err(AppError::invalid("dealer_id", "unknown_dealer", format!("there is no dealer {d}")));
+        return Err(AppError::invalid(
+            "dealer_id",
+            "unknown_dealer",
+            format!("there is no dealer {d}"),
+        ));
     }
     if let Some(o) = owner_id
         && users::get(tx, Scope::Group, o).await?.is_none()
     {
-        return Err(AppError::invalid("owner_id", "unknown_user", format!("there is no user {o}")));
+        return Err(AppError::invalid(
+            "owner_id",
+            "unknown_user",
+            format!("there is no user {o}"),
+        ));
     }
     Ok(())
 }
@@ -56,14 +70,19 @@ pub async fn create(app: &App, who: &Actor, mut input: CustomerInput) -> Result<
     let mut tx = app.store.begin().await?;
     check_links(&mut tx, fields.dealer_id, fields.owner_id).await?;
     let customer = customers::insert(&mut tx, &fields, now).await?;
-    record(&mut tx, Some(who), now, Written {
-        entity: "customer",
-        id: customer.id,
-        action: "customer.create",
-        change: Change::Created,
-        before: None,
-        after: Some(&customer),
-    })
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "customer",
+            id: customer.id,
+            action: "customer.create",
+            change: Change::Created,
+            before: None,
+            after: Some(&customer),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(present(who, customer))
@@ -73,21 +92,32 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     who.require(Permission::WriteCustomers)?;
     let now = app.now();
     let mut tx = app.store.begin().await?;
-    let before = customers::get(&mut tx, who.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let before = customers::get(&mut tx, who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let base = serde_json::to_value(CustomerInput::from_record(&before.fields)).unwrap_or_default();
     let fields = from_json::<CustomerInput>(merge_patch(base, patch)?)?.validate()?;
     check_dealer(who, fields.dealer_id)?;
     check_links(&mut tx, fields.dealer_id, fields.owner_id).await?;
     customers::update(&mut tx, id, &fields, now).await?;
-    let after = Customer { fields, updated_at: now, ..before.clone() };
-    record(&mut tx, Some(who), now, Written {
-        entity: "customer",
-        id,
-        action: "customer.update",
-        change: Change::Updated,
-        before: Some(&before),
-        after: Some(&after),
-    })
+    let after = Customer {
+        fields,
+        updated_at: now,
+        ..before.clone()
+    };
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "customer",
+            id,
+            action: "customer.update",
+            change: Change::Updated,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(present(who, after))
@@ -100,7 +130,9 @@ pub async fn delete(app: &App, who: &Actor, id: i64, reason: &str) -> Result<()>
     let reason = text::text("reason", reason, 500)?;
     let now = app.now();
     let mut tx = app.store.begin().await?;
-    let before = customers::get(&mut tx, who.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let before = customers::get(&mut tx, who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     customers::soft_delete(&mut tx, id, &reason, now).await?;
     let after = Customer {
         deleted_at: Some(now),
@@ -108,14 +140,19 @@ pub async fn delete(app: &App, who: &Actor, id: i64, reason: &str) -> Result<()>
         updated_at: now,
         ..before.clone()
     };
-    record(&mut tx, Some(who), now, Written {
-        entity: "customer",
-        id,
-        action: "customer.delete",
-        change: Change::Deleted,
-        before: Some(&before),
-        after: Some(&after),
-    })
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "customer",
+            id,
+            action: "customer.delete",
+            change: Change::Deleted,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
     .await?;
     commit(tx).await
 }
@@ -123,7 +160,9 @@ pub async fn delete(app: &App, who: &Actor, id: i64, reason: &str) -> Result<()>
 pub async fn get(app: &App, who: &Actor, id: i64) -> Result<Customer> {
     who.require(Permission::ReadCustomers)?;
     let mut conn = app.store.read().await?;
-    let c = customers::get(&mut conn, who.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let c = customers::get(&mut conn, who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(present(who, c))
 }
 
@@ -139,7 +178,12 @@ pub struct Lookup {
     pub tier: Option<String>,
 }
 
-pub async fn list(app: &App, who: &Actor, lookup: &Lookup, page: PageRequest) -> Result<Page<Customer>> {
+pub async fn list(
+    app: &App,
+    who: &Actor,
+    lookup: &Lookup,
+    page: PageRequest,
+) -> Result<Page<Customer>> {
     who.require(Permission::ReadCustomers)?;
     let mut filter = CustomerFilter {
         dealer_id: lookup.dealer_id,
@@ -152,7 +196,9 @@ pub async fn list(app: &App, who: &Actor, lookup: &Lookup, page: PageRequest) ->
     }
     if let Some(q) = lookup.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         if q.chars().count() > 100 {
-            return Err(FieldError::new("q", "too_long", "a search has at most 100 characters").into());
+            return Err(
+                FieldError::new("q", "too_long", "a search has at most 100 characters").into(),
+            );
         }
         match Phone::parse_prefix(q) {
             Some(digits) => filter.phone_prefix = Some(digits),

@@ -53,18 +53,33 @@ impl DealerInput {
 /// A short identifier typed by people: `SH001`, `quality`.
 pub(crate) fn code(field: &str, raw: &str) -> Result<String, FieldError> {
     let c = text::text(field, raw, 32)?;
-    if c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
+    if c.chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
         Ok(c)
     } else {
-        Err(FieldError::new(field, "invalid_code", format!("{field} may hold only letters, digits, - and _")))
+        Err(FieldError::new(
+            field,
+            "invalid_code",
+            format!("{field} may hold only letters, digits, - and _"),
+        ))
     }
 }
 
 fn timezone(raw: Option<&str>) -> Result<String, FieldError> {
-    let tz = raw.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("Asia/Shanghai");
+    let tz = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("Asia/Shanghai");
     tz.parse::<chrono_tz::Tz>()
         .map(|_| tz.to_owned())
-        .map_err(|_| FieldError::new("timezone", "invalid_timezone", format!("{tz} is not an IANA time zone")))
+        .map_err(|_| {
+            FieldError::new(
+                "timezone",
+                "invalid_timezone",
+                format!("{tz} is not an IANA time zone"),
+            )
+        })
 }
 
 pub async fn create(app: &App, who: &Actor, input: DealerInput) -> Result<Dealer> {
@@ -73,14 +88,19 @@ pub async fn create(app: &App, who: &Actor, input: DealerInput) -> Result<Dealer
     let now = app.now();
     let mut tx = app.store.begin().await?;
     let dealer = dealers::insert(&mut tx, &fields, now).await?;
-    record(&mut tx, Some(who), now, Written {
-        entity: "dealer",
-        id: dealer.id,
-        action: "dealer.create",
-        change: Change::Created,
-        before: None,
-        after: Some(&dealer),
-    })
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "dealer",
+            id: dealer.id,
+            action: "dealer.create",
+            change: Change::Created,
+            before: None,
+            after: Some(&dealer),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(dealer)
@@ -91,18 +111,30 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     let now = app.now();
     let mut tx = app.store.begin().await?;
     let before = dealers::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let merged = merge_patch(serde_json::to_value(DealerInput::from_record(&before)).unwrap_or_default(), patch)?;
+    let merged = merge_patch(
+        serde_json::to_value(DealerInput::from_record(&before)).unwrap_or_default(),
+        patch,
+    )?;
     let fields = from_json::<DealerInput>(merged)?.validate()?;
     dealers::update(&mut tx, id, &fields, now).await?;
-    let after = Dealer { fields, updated_at: now, ..before.clone() };
-    record(&mut tx, Some(who), now, Written {
-        entity: "dealer",
-        id,
-        action: "dealer.update",
-        change: Change::Updated,
-        before: Some(&before),
-        after: Some(&after),
-    })
+    let after = Dealer {
+        fields,
+        updated_at: now,
+        ..before.clone()
+    };
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "dealer",
+            id,
+            action: "dealer.update",
+            change: Change::Updated,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(after)
@@ -113,7 +145,12 @@ pub async fn get(app: &App, _who: &Actor, id: i64) -> Result<Dealer> {
     dealers::get(&mut conn, id).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn list(app: &App, _who: &Actor, active: Option<bool>, page: PageRequest) -> Result<Page<Dealer>> {
+pub async fn list(
+    app: &App,
+    _who: &Actor,
+    active: Option<bool>,
+    page: PageRequest,
+) -> Result<Page<Dealer>> {
     let mut conn = app.store.read().await?;
     Ok(dealers::list(&mut conn, active, page).await?)
 }

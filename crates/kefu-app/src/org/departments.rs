@@ -34,7 +34,11 @@ impl DepartmentInput {
         liaison_ids.sort_unstable();
         liaison_ids.dedup();
         if liaison_ids.len() > 50 {
-            return Err(FieldError::new("liaison_ids", "too_many", "a department has at most 50 liaisons"));
+            return Err(FieldError::new(
+                "liaison_ids",
+                "too_many",
+                "a department has at most 50 liaisons",
+            ));
         }
         Ok(DepartmentFields {
             code: code("code", &self.code)?,
@@ -64,10 +68,19 @@ async fn check_people(tx: &mut Conn, f: &DepartmentFields) -> Result<()> {
     let named = [("head_id", f.head_id), ("vp_id", f.vp_id)]
         .into_iter()
         .filter_map(|(field, id)| id.map(|id| (field.to_owned(), id)))
-        .chain(f.liaison_ids.iter().enumerate().map(|(i, id)| (format!("liaison_ids[{i}]"), *id)));
+        .chain(
+            f.liaison_ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (format!("liaison_ids[{i}]"), *id)),
+        );
     for (field, id) in named {
         if users::get(tx, Scope::Group, id).await?.is_none() {
-            return Err(AppError::invalid(field, "unknown_user", format!("there is no user {id}")));
+            return Err(AppError::invalid(
+                field,
+                "unknown_user",
+                format!("there is no user {id}"),
+            ));
         }
     }
     Ok(())
@@ -80,37 +93,58 @@ pub async fn create(app: &App, who: &Actor, input: DepartmentInput) -> Result<De
     let mut tx = app.store.begin().await?;
     check_people(&mut tx, &fields).await?;
     let dept = departments::insert(&mut tx, &fields, now).await?;
-    record(&mut tx, Some(who), now, Written {
-        entity: "department",
-        id: dept.id,
-        action: "department.create",
-        change: Change::Created,
-        before: None,
-        after: Some(&dept),
-    })
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "department",
+            id: dept.id,
+            action: "department.create",
+            change: Change::Created,
+            before: None,
+            after: Some(&dept),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(dept)
 }
 
-pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -> Result<Department> {
+pub async fn update(
+    app: &App,
+    who: &Actor,
+    id: i64,
+    patch: serde_json::Value,
+) -> Result<Department> {
     who.require(Permission::ManageDepartments)?;
     let now = app.now();
     let mut tx = app.store.begin().await?;
-    let before = departments::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = departments::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let base = serde_json::to_value(DepartmentInput::from_record(&before)).unwrap_or_default();
     let fields = from_json::<DepartmentInput>(merge_patch(base, patch)?)?.validate()?;
     check_people(&mut tx, &fields).await?;
     departments::update(&mut tx, id, &fields, now).await?;
-    let after = Department { fields, updated_at: now, ..before.clone() };
-    record(&mut tx, Some(who), now, Written {
-        entity: "department",
-        id,
-        action: "department.update",
-        change: Change::Updated,
-        before: Some(&before),
-        after: Some(&after),
-    })
+    let after = Department {
+        fields,
+        updated_at: now,
+        ..before.clone()
+    };
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "department",
+            id,
+            action: "department.update",
+            change: Change::Updated,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(after)
@@ -118,7 +152,9 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
 
 pub async fn get(app: &App, _who: &Actor, id: i64) -> Result<Department> {
     let mut conn = app.store.read().await?;
-    departments::get(&mut conn, id).await?.ok_or(AppError::NotFound)
+    departments::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn list(app: &App, _who: &Actor, page: PageRequest) -> Result<Page<Department>> {

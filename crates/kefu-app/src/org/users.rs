@@ -40,10 +40,18 @@ impl UserInput {
     pub fn validate(&self) -> Result<UserFields, FieldError> {
         let role = Role::parse(&self.role)?;
         if role.is_dealer_bound() && self.dealer_id.is_none() {
-            return Err(FieldError::new("dealer_id", "required", format!("a {} user belongs to a dealer", role.as_str())));
+            return Err(FieldError::new(
+                "dealer_id",
+                "required",
+                format!("a {} user belongs to a dealer", role.as_str()),
+            ));
         }
         if role.is_department_bound() && self.department_id.is_none() {
-            return Err(FieldError::new("department_id", "required", format!("a {} user belongs to a department", role.as_str())));
+            return Err(FieldError::new(
+                "department_id",
+                "required",
+                format!("a {} user belongs to a department", role.as_str()),
+            ));
         }
         Ok(UserFields {
             username: username(&self.username)?,
@@ -72,11 +80,16 @@ impl UserInput {
 fn username(raw: &str) -> Result<String, FieldError> {
     let u = raw.trim();
     let ok = (3..=32).contains(&u.len())
-        && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if ok {
         Ok(u.to_owned())
     } else {
-        Err(FieldError::new("username", "invalid_username", "a username is 3 to 32 letters, digits, '.', '-' or '_'"))
+        Err(FieldError::new(
+            "username",
+            "invalid_username",
+            "a username is 3 to 32 letters, digits, '.', '-' or '_'",
+        ))
     }
 }
 
@@ -84,7 +97,10 @@ fn username(raw: &str) -> Result<String, FieldError> {
 /// changes admins and managers.
 fn check_may_manage(who: &Actor, roles: &[Role]) -> Result<()> {
     who.require(Permission::ManageUsers)?;
-    if roles.iter().any(|r| matches!(r, Role::Admin | Role::Manager)) {
+    if roles
+        .iter()
+        .any(|r| matches!(r, Role::Admin | Role::Manager))
+    {
         who.require(Permission::ManageManagers)?;
     }
     Ok(())
@@ -94,12 +110,20 @@ async fn check_links(tx: &mut Conn, f: &UserFields) -> Result<()> {
     if let Some(d) = f.dealer_id
         && dealers::get(tx, d).await?.is_none()
     {
-        return Err(AppError::invalid("dealer_id", "unknown_dealer", format!("there is no dealer {d}")));
+        return Err(AppError::invalid(
+            "dealer_id",
+            "unknown_dealer",
+            format!("there is no dealer {d}"),
+        ));
     }
     if let Some(d) = f.department_id
         && departments::get(tx, d).await?.is_none()
     {
-        return Err(AppError::invalid("department_id", "unknown_department", format!("there is no department {d}")));
+        return Err(AppError::invalid(
+            "department_id",
+            "unknown_department",
+            format!("there is no department {d}"),
+        ));
     }
     Ok(())
 }
@@ -123,14 +147,19 @@ pub async fn create_as(app: &App, who: Option<&Actor>, input: UserInput) -> Resu
     let mut tx = app.store.begin().await?;
     check_links(&mut tx, &fields).await?;
     let user = users::insert(&mut tx, &fields, &hash, now).await?;
-    record(&mut tx, who, now, Written {
-        entity: "user",
-        id: user.id,
-        action: "user.create",
-        change: Change::Created,
-        before: None,
-        after: Some(&user),
-    })
+    record(
+        &mut tx,
+        who,
+        now,
+        Written {
+            entity: "user",
+            id: user.id,
+            action: "user.create",
+            change: Change::Created,
+            before: None,
+            after: Some(&user),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(user)
@@ -143,10 +172,17 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
 
 /// Apply a merge patch to a user. A `password` in the patch sets a new one;
 /// `"active": false` disables the user and revokes their tokens.
-pub async fn update_as(app: &App, who: Option<&Actor>, id: i64, patch: serde_json::Value) -> Result<User> {
+pub async fn update_as(
+    app: &App,
+    who: Option<&Actor>,
+    id: i64,
+    patch: serde_json::Value,
+) -> Result<User> {
     let now = app.now();
     let mut tx = app.store.begin().await?;
-    let before = users::get(&mut tx, Scope::Group, id).await?.ok_or(AppError::NotFound)?;
+    let before = users::get(&mut tx, Scope::Group, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let base = serde_json::to_value(UserInput::from_record(&before)).unwrap_or_default();
     let input = from_json::<UserInput>(merge_patch(base, patch)?)?;
     let fields = input.validate()?;
@@ -168,20 +204,32 @@ pub async fn update_as(app: &App, who: Option<&Actor>, id: i64, patch: serde_jso
     if before.fields.active && !fields.active {
         tokens::revoke_all(&mut tx, id, now).await?;
     }
-    let after = User { fields, updated_at: now, ..before.clone() };
-    let action = match (&input.password, before.fields.active && !after.fields.active) {
+    let after = User {
+        fields,
+        updated_at: now,
+        ..before.clone()
+    };
+    let action = match (
+        &input.password,
+        before.fields.active && !after.fields.active,
+    ) {
         (_, true) => "user.disable",
         (Some(_), false) => "user.password",
         (None, false) => "user.update",
     };
-    record(&mut tx, who, now, Written {
-        entity: "user",
-        id,
-        action,
-        change: Change::Updated,
-        before: Some(&before),
-        after: Some(&after),
-    })
+    record(
+        &mut tx,
+        who,
+        now,
+        Written {
+            entity: "user",
+            id,
+            action,
+            change: Change::Updated,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(after)
@@ -190,15 +238,24 @@ pub async fn update_as(app: &App, who: Option<&Actor>, id: i64, patch: serde_jso
 pub async fn get(app: &App, who: &Actor, id: i64) -> Result<User> {
     who.require(Permission::ReadUsers)?;
     let mut conn = app.store.read().await?;
-    users::get(&mut conn, who.scope(), id).await?.ok_or(AppError::NotFound)
+    users::get(&mut conn, who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn by_username(app: &App, username: &str) -> Result<User> {
     let mut conn = app.store.read().await?;
-    users::by_username(&mut conn, username).await?.ok_or(AppError::NotFound)
+    users::by_username(&mut conn, username)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-pub async fn list(app: &App, who: &Actor, filter: &UserFilter, page: PageRequest) -> Result<Page<User>> {
+pub async fn list(
+    app: &App,
+    who: &Actor,
+    filter: &UserFilter,
+    page: PageRequest,
+) -> Result<Page<User>> {
     who.require(Permission::ReadUsers)?;
     let mut conn = app.store.read().await?;
     Ok(users::list(&mut conn, who.scope(), filter, page).await?)

@@ -61,7 +61,11 @@ impl VehicleInput {
         if let Some(km) = self.mileage_km
             && !(0..=MAX_MILEAGE_KM).contains(&km)
         {
-            return Err(FieldError::new("mileage_km", "out_of_range", format!("mileage is 0 to {MAX_MILEAGE_KM} km")));
+            return Err(FieldError::new(
+                "mileage_km",
+                "out_of_range",
+                format!("mileage is 0 to {MAX_MILEAGE_KM} km"),
+            ));
         }
         Ok(VehicleFields {
             customer_id: self.customer_id,
@@ -83,8 +87,14 @@ impl VehicleInput {
             manufactured_on: date("manufactured_on", &self.manufactured_on)?,
             mileage_km: self.mileage_km,
             mileage_read_on: date("mileage_read_on", &self.mileage_read_on)?,
-            compulsory_insurance_expires_on: date("compulsory_insurance_expires_on", &self.compulsory_insurance_expires_on)?,
-            commercial_insurance_expires_on: date("commercial_insurance_expires_on", &self.commercial_insurance_expires_on)?,
+            compulsory_insurance_expires_on: date(
+                "compulsory_insurance_expires_on",
+                &self.compulsory_insurance_expires_on,
+            )?,
+            commercial_insurance_expires_on: date(
+                "commercial_insurance_expires_on",
+                &self.commercial_insurance_expires_on,
+            )?,
             dealer_id: self.dealer_id,
             active: self.active.unwrap_or(true),
         })

@@ -4,7 +4,6 @@ mod input;
 
 pub use input::VehicleInput;
 
-use kefu_core::FieldError;
 use kefu_core::org::Permission;
 use kefu_core::vehicles::{Plate, Vehicle, VehicleFields, Vin};
 use kefu_store::customers;
@@ -17,10 +16,21 @@ use crate::{Actor, App, AppError, Result, from_json, merge_patch};
 
 /// The owner must be a customer the caller can see; the servicing dealer
 /// defaults to the owner's.
-async fn link_owner(tx: &mut Conn, who: &Actor, f: &mut VehicleFields, dealer_given: bool) -> Result<()> {
-    let owner = customers::get(tx, who.scope(), f.customer_id).await?.ok_or_else(|| {
-        AppError::invalid("customer_id", "unknown_customer", format!("there is no customer {}", f.customer_id))
-    })?;
+async fn link_owner(
+    tx: &mut Conn,
+    who: &Actor,
+    f: &mut VehicleFields,
+    dealer_given: bool,
+) -> Result<()> {
+    let owner = customers::get(tx, who.scope(), f.customer_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "customer_id",
+                "unknown_customer",
+                format!("there is no customer {}", f.customer_id),
+            )
+        })?;
     if !dealer_given {
         f.dealer_id = owner.fields.dealer_id;
     }
@@ -36,14 +46,19 @@ pub async fn create(app: &App, who: &Actor, input: VehicleInput) -> Result<Vehic
     let mut tx = app.store.begin().await?;
     link_owner(&mut tx, who, &mut fields, dealer_given).await?;
     let vehicle = vehicles::insert(&mut tx, &fields, now).await?;
-    record(&mut tx, Some(who), now, Written {
-        entity: "vehicle",
-        id: vehicle.id,
-        action: "vehicle.create",
-        change: Change::Created,
-        before: None,
-        after: Some(&vehicle),
-    })
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "vehicle",
+            id: vehicle.id,
+            action: "vehicle.create",
+            change: Change::Created,
+            before: None,
+            after: Some(&vehicle),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(vehicle)
@@ -53,20 +68,31 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     who.require(Permission::WriteCustomers)?;
     let now = app.now();
     let mut tx = app.store.begin().await?;
-    let before = vehicles::get(&mut tx, who.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let before = vehicles::get(&mut tx, who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let base = serde_json::to_value(VehicleInput::from_record(&before.fields)).unwrap_or_default();
     let mut fields = from_json::<VehicleInput>(merge_patch(base, patch)?)?.validate()?;
     link_owner(&mut tx, who, &mut fields, true).await?;
     vehicles::update(&mut tx, id, &fields, now).await?;
-    let after = Vehicle { fields, updated_at: now, ..before.clone() };
-    record(&mut tx, Some(who), now, Written {
-        entity: "vehicle",
-        id,
-        action: "vehicle.update",
-        change: Change::Updated,
-        before: Some(&before),
-        after: Some(&after),
-    })
+    let after = Vehicle {
+        fields,
+        updated_at: now,
+        ..before.clone()
+    };
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "vehicle",
+            id,
+            action: "vehicle.update",
+            change: Change::Updated,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
     .await?;
     commit(tx).await?;
     Ok(after)
@@ -75,7 +101,9 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
 pub async fn get(app: &App, who: &Actor, id: i64) -> Result<Vehicle> {
     who.require(Permission::ReadCustomers)?;
     let mut conn = app.store.read().await?;
-    vehicles::get(&mut conn, who.scope(), id).await?.ok_or(AppError::NotFound)
+    vehicles::get(&mut conn, who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -87,7 +115,12 @@ pub struct Lookup {
     pub dealer_id: Option<i64>,
 }
 
-pub async fn list(app: &App, who: &Actor, lookup: &Lookup, page: PageRequest) -> Result<Page<Vehicle>> {
+pub async fn list(
+    app: &App,
+    who: &Actor,
+    lookup: &Lookup,
+    page: PageRequest,
+) -> Result<Page<Vehicle>> {
     who.require(Permission::ReadCustomers)?;
     let mut filter = VehicleFilter {
         customer_id: lookup.customer_id,

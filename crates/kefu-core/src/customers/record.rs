@@ -107,7 +107,10 @@ mod tests {
         assert_eq!(Tier::parse("B"), Ok(Tier::B));
         assert_eq!(Gender::parse(" female "), Ok(Gender::Female));
         let err = CustomerKind::parse("robot").err();
-        assert_eq!(err.map(|e| (e.field, e.code)), Some(("kind".into(), "invalid_kind")));
+        assert_eq!(
+            err.map(|e| (e.field, e.code)),
+            Some(("kind".into(), "invalid_kind"))
+        );
         assert!(Tier::parse("F").is_err());
         assert!(Tier::parse("a").is_err());
     }

@@ -46,7 +46,12 @@ pub async fn insert(
 
 /// The active user a live token belongs to: not revoked, not expired, and the
 /// user not disabled.
-pub async fn user_for(conn: &mut Conn, digest: &str, kind: TokenKind, now: DateTime<Utc>) -> Result<Option<(i64, User)>> {
+pub async fn user_for(
+    conn: &mut Conn,
+    digest: &str,
+    kind: TokenKind,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, User)>> {
     let mut q = Sql::new(
         "SELECT t.id AS token_id, u.id, u.username, u.display_name, u.role, u.dealer_id, \
          u.department_id, u.active, u.created_at, u.updated_at \
@@ -59,26 +64,31 @@ pub async fn user_for(conn: &mut Conn, digest: &str, kind: TokenKind, now: DateT
         .push(" AND t.revoked_at IS NULL AND u.active = 1 AND t.expires_at > ")
         .bind(now.timestamp_millis());
     match q.query().fetch_optional(conn).await? {
-        Some(r) => Ok(Some((row::i64_(&r, "token_id")?, crate::org::users::from_row(&r)?))),
+        Some(r) => Ok(Some((
+            row::i64_(&r, "token_id")?,
+            crate::org::users::from_row(&r)?,
+        ))),
         None => Ok(None),
     }
 }
 
 pub async fn revoke(tx: &mut Conn, token_id: i64, now: DateTime<Utc>) -> Result<bool> {
-    let done = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now.timestamp_millis())
-        .bind(token_id)
-        .execute(tx)
-        .await?;
+    let done =
+        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now.timestamp_millis())
+            .bind(token_id)
+            .execute(tx)
+            .await?;
     expect_one(done)
 }
 
 /// Revoke every live token of a user (when they are disabled).
 pub async fn revoke_all(tx: &mut Conn, user_id: i64, now: DateTime<Utc>) -> Result<u64> {
-    let done = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now.timestamp_millis())
-        .bind(user_id)
-        .execute(tx)
-        .await?;
+    let done =
+        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now.timestamp_millis())
+            .bind(user_id)
+            .execute(tx)
+            .await?;
     Ok(done.rows_affected())
 }

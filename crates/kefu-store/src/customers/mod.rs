@@ -48,7 +48,12 @@ pub async fn insert(tx: &mut Conn, f: &CustomerFields, now: DateTime<Utc>) -> Re
     })
 }
 
-pub async fn update(tx: &mut Conn, id: i64, f: &CustomerFields, now: DateTime<Utc>) -> Result<bool> {
+pub async fn update(
+    tx: &mut Conn,
+    id: i64,
+    f: &CustomerFields,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE customers SET kind = $1, name = $2, phone = $3, wechat = $4, gender = $5, \
          birthday = $6, address = $7, dealer_id = $8, owner_id = $9, source = $10, tier = $11, \
@@ -90,12 +95,14 @@ fn phones_json(f: &CustomerFields) -> String {
 
 async fn insert_phones(tx: &mut Conn, id: i64, f: &CustomerFields) -> Result<()> {
     for (i, phone) in f.phones().enumerate() {
-        sqlx::query("INSERT INTO customer_phones (customer_id, phone, is_primary) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(phone.as_str().to_owned())
-            .bind(i64::from(i == 0))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO customer_phones (customer_id, phone, is_primary) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(phone.as_str().to_owned())
+        .bind(i64::from(i == 0))
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }
@@ -117,7 +124,12 @@ pub async fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<Custom
     let mut q = select();
     q.push(" AND c.id = ").bind(id);
     scoped(&mut q, scope);
-    q.query().fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    q.query()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// What a customer list may be narrowed to.
@@ -134,7 +146,12 @@ pub struct CustomerFilter {
     pub tier: Option<Tier>,
 }
 
-pub async fn list(conn: &mut Conn, scope: Scope, f: &CustomerFilter, page: PageRequest) -> Result<Page<Customer>> {
+pub async fn list(
+    conn: &mut Conn,
+    scope: Scope,
+    f: &CustomerFilter,
+    page: PageRequest,
+) -> Result<Page<Customer>> {
     let mut q = select();
     scoped(&mut q, scope);
     if let Some(p) = &f.phone {
@@ -240,13 +257,21 @@ fn from_row(r: &AnyRow) -> Result<Customer> {
                 .collect::<Result<_, _>>()
                 .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?,
             wechat: row::opt_text(r, "wechat")?,
-            gender: row::opt_text(r, "gender")?.map(|g| Gender::parse(&g)).transpose().ok().flatten(),
+            gender: row::opt_text(r, "gender")?
+                .map(|g| Gender::parse(&g))
+                .transpose()
+                .ok()
+                .flatten(),
             birthday: row::opt_date(r, "birthday")?,
             address: row::opt_text(r, "address")?,
             dealer_id: row::opt_i64(r, "dealer_id")?,
             owner_id: row::opt_i64(r, "owner_id")?,
             source: row::opt_text(r, "source")?,
-            tier: row::opt_text(r, "tier")?.map(|t| Tier::parse(&t)).transpose().ok().flatten(),
+            tier: row::opt_text(r, "tier")?
+                .map(|t| Tier::parse(&t))
+                .transpose()
+                .ok()
+                .flatten(),
             tags: row::json(r, "tags")?,
             needs: row::json::<Needs>(r, "needs")?,
         },

@@ -46,16 +46,32 @@ pub async fn update(tx: &mut Conn, id: i64, f: &DealerFields, now: DateTime<Utc>
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Dealer>> {
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS).push(" FROM dealers WHERE id = ").bind(id);
-    q.query().fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    q.query()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Dealer>> {
     let mut q = Sql::new("SELECT ");
-    q.push(COLUMNS).push(" FROM dealers WHERE code = ").bind(code.to_owned());
-    q.query().fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    q.push(COLUMNS)
+        .push(" FROM dealers WHERE code = ")
+        .bind(code.to_owned());
+    q.query()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
-pub async fn list(conn: &mut Conn, active: Option<bool>, page: PageRequest) -> Result<Page<Dealer>> {
+pub async fn list(
+    conn: &mut Conn,
+    active: Option<bool>,
+    page: PageRequest,
+) -> Result<Page<Dealer>> {
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS).push(" FROM dealers WHERE 1 = 1");
     if let Some(a) = active {

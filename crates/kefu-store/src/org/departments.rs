@@ -35,7 +35,12 @@ pub async fn insert(tx: &mut Conn, f: &DepartmentFields, now: DateTime<Utc>) -> 
     })
 }
 
-pub async fn update(tx: &mut Conn, id: i64, f: &DepartmentFields, now: DateTime<Utc>) -> Result<bool> {
+pub async fn update(
+    tx: &mut Conn,
+    id: i64,
+    f: &DepartmentFields,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE departments SET code = $1, name = $2, head_id = $3, vp_id = $4, active = $5, \
          updated_at = $6 WHERE id = $7",
@@ -73,7 +78,9 @@ async fn set_liaisons(tx: &mut Conn, id: i64, liaisons: &[i64]) -> Result<()> {
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Department>> {
     let mut q = Sql::new("SELECT ");
-    q.push(COLUMNS).push(" FROM departments WHERE id = ").bind(id);
+    q.push(COLUMNS)
+        .push(" FROM departments WHERE id = ")
+        .bind(id);
     let rows = q.query().fetch_all(&mut *conn).await?;
     Ok(with_liaisons(conn, rows).await?.pop())
 }
@@ -96,7 +103,8 @@ async fn with_liaisons(conn: &mut Conn, rows: Vec<AnyRow>) -> Result<Vec<Departm
         return Ok(Vec::new());
     }
     let mut depts = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-    let mut q = Sql::new("SELECT department_id, user_id FROM department_liaisons WHERE department_id IN (");
+    let mut q =
+        Sql::new("SELECT department_id, user_id FROM department_liaisons WHERE department_id IN (");
     for (i, d) in depts.iter().enumerate() {
         if i > 0 {
             q.push(", ");

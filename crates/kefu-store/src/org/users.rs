@@ -11,7 +11,12 @@ use crate::{Conn, Page, PageRequest, Result, row};
 const COLUMNS: &str =
     "id, username, display_name, role, dealer_id, department_id, active, created_at, updated_at";
 
-pub async fn insert(tx: &mut Conn, f: &UserFields, password_hash: &str, now: DateTime<Utc>) -> Result<User> {
+pub async fn insert(
+    tx: &mut Conn,
+    f: &UserFields,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<User> {
     let r = sqlx::query(
         "INSERT INTO users (username, display_name, role, dealer_id, department_id, password_hash, \
          active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
@@ -48,7 +53,12 @@ pub async fn update(tx: &mut Conn, id: i64, f: &UserFields, now: DateTime<Utc>) 
     expect_one(done)
 }
 
-pub async fn set_password(tx: &mut Conn, id: i64, password_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+pub async fn set_password(
+    tx: &mut Conn,
+    id: i64,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let done = sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(password_hash.to_owned())
         .bind(now.timestamp_millis())
@@ -64,19 +74,33 @@ pub async fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<User>>
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS).push(" FROM users WHERE id = ").bind(id);
     scoped(&mut q, scope);
-    q.query().fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    q.query()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<User>> {
     let mut q = Sql::new("SELECT ");
-    q.push(COLUMNS).push(" FROM users WHERE username = ").bind(username.to_owned());
-    q.query().fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    q.push(COLUMNS)
+        .push(" FROM users WHERE username = ")
+        .bind(username.to_owned());
+    q.query()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// The user and their password hash, for checking a login.
 pub async fn credentials(conn: &mut Conn, username: &str) -> Result<Option<(User, String)>> {
     let mut q = Sql::new("SELECT ");
-    q.push(COLUMNS).push(", password_hash FROM users WHERE username = ").bind(username.to_owned());
+    q.push(COLUMNS)
+        .push(", password_hash FROM users WHERE username = ")
+        .bind(username.to_owned());
     match q.query().fetch_optional(conn).await? {
         Some(r) => Ok(Some((from_row(&r)?, row::text(&r, "password_hash")?))),
         None => Ok(None),
@@ -91,7 +115,12 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
-pub async fn list(conn: &mut Conn, scope: Scope, f: &UserFilter, page: PageRequest) -> Result<Page<User>> {
+pub async fn list(
+    conn: &mut Conn,
+    scope: Scope,
+    f: &UserFilter,
+    page: PageRequest,
+) -> Result<Page<User>> {
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS).push(" FROM users WHERE 1 = 1");
     scoped(&mut q, scope);
@@ -118,7 +147,9 @@ pub async fn list(conn: &mut Conn, scope: Scope, f: &UserFilter, page: PageReque
 
 /// How many users exist at all (first start creates `admin` when none do).
 pub async fn count(conn: &mut Conn) -> Result<i64> {
-    let r = sqlx::query("SELECT count(*) AS n FROM users").fetch_one(conn).await?;
+    let r = sqlx::query("SELECT count(*) AS n FROM users")
+        .fetch_one(conn)
+        .await?;
     row::i64_(&r, "n")
 }
 

@@ -89,7 +89,12 @@ pub async fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<Vehicl
     let mut q = select();
     q.push(" AND v.id = ").bind(id);
     scoped(&mut q, scope);
-    q.query().fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    q.query()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -102,7 +107,12 @@ pub struct VehicleFilter {
     pub dealer_id: Option<i64>,
 }
 
-pub async fn list(conn: &mut Conn, scope: Scope, f: &VehicleFilter, page: PageRequest) -> Result<Page<Vehicle>> {
+pub async fn list(
+    conn: &mut Conn,
+    scope: Scope,
+    f: &VehicleFilter,
+    page: PageRequest,
+) -> Result<Page<Vehicle>> {
     let mut q = select();
     scoped(&mut q, scope);
     if let Some(v) = &f.vin {

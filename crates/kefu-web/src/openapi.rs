@@ -1,0 +1,62 @@
+//! The OpenAPI description, generated from the handlers, and Swagger UI
+//! served from the binary at `/api/docs`.
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::routes::{audit, auth, customers, health, imports, org, vehicles};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kefu",
+        description = "The customer-service centre for car dealers. Every call but the login, \
+                       /healthz and this description takes `Authorization: Bearer <token>`. \
+                       Errors are `{\"error\":{\"code\",\"message\",\"field\"}}`. Lists are \
+                       `{\"items\":[...],\"next_cursor\":...}`: pass `next_cursor` back as \
+                       `?cursor=` until it is null."
+    ),
+    paths(
+        health::healthz, health::metrics,
+        auth::login, auth::logout,
+        org::create_dealer, org::list_dealers, org::get_dealer, org::update_dealer,
+        org::create_department, org::list_departments, org::get_department, org::update_department,
+        org::create_user, org::list_users, org::get_user, org::update_user,
+        customers::create, customers::list, customers::one, customers::update, customers::delete,
+        vehicles::create, vehicles::list, vehicles::one, vehicles::update,
+        imports::create,
+        audit::list,
+    ),
+    modifiers(&Bearer),
+    tags(
+        (name = "auth", description = "Logging in and out"),
+        (name = "organisation", description = "Dealers, departments, users"),
+        (name = "customers", description = "The customer's lifetime record"),
+        (name = "vehicles", description = "Customers' vehicles"),
+        (name = "imports", description = "Bulk import from CSV and Excel"),
+        (name = "audit", description = "Who did what"),
+        (name = "system", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = api.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+pub fn router() -> Router {
+    SwaggerUi::new("/api/docs")
+        .url("/api/v1/openapi.json", ApiDoc::openapi())
+        .into()
+}

@@ -1,0 +1,48 @@
+//! The audit trail, for admins and managers.
+
+use axum::Json as JsonOut;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use kefu_app::{App, Page};
+use kefu_store::{AuditEntry, AuditFilter};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::page;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Caller, Query};
+
+pub fn router() -> Router<App> {
+    Router::new().route("/api/v1/audit", get(list))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// `dealer`, `department`, `user`, `customer`, `vehicle`.
+    entity: Option<String>,
+    entity_id: Option<i64>,
+    actor_id: Option<i64>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Who did what and when, newest first, with the record before and after.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn list(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<JsonOut<Page<AuditEntry>>> {
+    let p = page(q.limit, q.cursor.as_deref())?;
+    let filter = AuditFilter {
+        entity: q.entity,
+        entity_id: q.entity_id,
+        actor_id: q.actor_id,
+    };
+    Ok(JsonOut(
+        kefu_app::audit::list(&app, &who, &filter, p).await?,
+    ))
+}

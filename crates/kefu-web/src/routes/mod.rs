@@ -1,0 +1,41 @@
+//! The API's routes, one module per resource.
+
+pub mod audit;
+pub mod auth;
+pub mod customers;
+pub mod health;
+pub mod imports;
+pub mod org;
+pub mod vehicles;
+
+use axum::Router;
+use kefu_app::{App, PageRequest};
+
+use crate::error::ApiError;
+
+pub fn api() -> Router<App> {
+    Router::new()
+        .merge(auth::router())
+        .merge(org::router())
+        .merge(customers::router())
+        .merge(vehicles::router())
+        .merge(audit::router())
+}
+
+/// `?limit=` (default 50, at most 200) and `?cursor=` (the previous page's
+/// `next_cursor`).
+pub(crate) fn page(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    let limit = match limit {
+        None => PageRequest::DEFAULT_LIMIT,
+        Some(n) if n >= 1 => n.min(PageRequest::MAX_LIMIT),
+        Some(_) => return Err(ApiError::bad_request("limit must be at least 1").field("limit")),
+    };
+    let after = cursor
+        .filter(|c| !c.is_empty())
+        .map(|c| c.parse::<i64>())
+        .transpose()
+        .map_err(|_| {
+            ApiError::bad_request("cursor is not one this API gave out").field("cursor")
+        })?;
+    Ok(PageRequest { limit, after })
+}

@@ -1,0 +1,70 @@
+//! `kefu serve`: open (and migrate) the database, make sure an admin exists,
+//! optionally fill the demo group, and serve until Ctrl-C or SIGTERM.
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::{ServeArgs, resolve};
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = resolve(&args.db, args.listen.as_deref())?;
+    tracing::debug!(?settings, "starting");
+    let app = super::open_app(&settings).await?;
+    let admin_password = std::env::var("KEFU_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    if let Some(generated) =
+        kefu_app::org::users::ensure_admin(&app, admin_password.as_deref()).await?
+    {
+        println!("created user admin with password {generated} (shown only this once)");
+    }
+    if args.demo {
+        match kefu_app::demo::fill(&app).await? {
+            Some(logins) => {
+                println!(
+                    "demo data written; logins (password {}):",
+                    kefu_app::demo::PASSWORD
+                );
+                for (username, role) in logins {
+                    println!("  {username:<12} {role}");
+                }
+            }
+            None => println!("the database already holds customers; demo data not added"),
+        }
+    }
+    let listener = TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "kefu {} listening on http://{addr}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let store = app.store.clone();
+    kefu_web::serve(listener, app, shutdown_signal()).await?;
+    tracing::info!("shutting down: closing the database");
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("signal received: finishing requests in flight");
+}

@@ -1,0 +1,176 @@
+//! Configuration, read once at start: flags, then `KEFU_*` environment, then
+//! `kefu.toml` in the data folder, then defaults.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+#[derive(Parser)]
+#[command(
+    name = "kefu",
+    version,
+    about = "kefu (客服): the customer-service centre for car dealers"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the web workbench, the JSON API and the clocks.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and exit.
+    Migrate(DbArgs),
+    /// Add users, set passwords, disable users.
+    User(UserArgs),
+    /// Import customers or vehicles from a CSV or Excel (.xlsx) file.
+    Import(ImportArgs),
+}
+
+/// Where the data lives.
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// The data folder (embedded database, kefu.toml).
+    #[arg(long, env = "KEFU_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Use PostgreSQL instead of the embedded database: postgres://user@host/db
+    #[arg(
+        long,
+        env = "KEFU_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "KEFU_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Fill an empty database with a small demo dealer group and print its logins.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(Subcommand)]
+pub enum UserAction {
+    /// Create a user; the password is read from KEFU_USER_PASSWORD or asked for.
+    Add {
+        username: String,
+        /// admin, manager, agent, dealer_staff, sales, liaison, dept_head, vp
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The dealer's code, for dealer_staff and sales.
+        #[arg(long)]
+        dealer: Option<String>,
+        /// The department's id, for liaison and dept_head.
+        #[arg(long)]
+        department_id: Option<i64>,
+    },
+    /// Set a user's password, read from KEFU_USER_PASSWORD or asked for.
+    Passwd { username: String },
+    /// Disable a user: they can no longer log in and their tokens stop working.
+    Disable { username: String },
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// customers or vehicles
+    pub kind: String,
+    /// A .csv (UTF-8) or .xlsx file with Chinese or English column headers.
+    pub file: PathBuf,
+}
+
+/// `kefu.toml` in the data folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    /// How long an API token lives, in hours (default 12).
+    pub token_ttl_hours: Option<u64>,
+}
+
+/// Everything resolved.
+pub struct Settings {
+    pub data: PathBuf,
+    pub database_url: Option<String>,
+    pub listen: String,
+    pub token_ttl: Duration,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data", &self.data)
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "<redacted>"),
+            )
+            .field("listen", &self.listen)
+            .finish()
+    }
+}
+
+pub fn resolve(db: &DbArgs, listen: Option<&str>) -> anyhow::Result<Settings> {
+    let data = db
+        .data
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("kefu-data"));
+    let file = read_file_config(&data)?;
+    Ok(Settings {
+        database_url: db
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .filter(|u| !u.is_empty()),
+        listen: listen
+            .map(str::to_owned)
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+        token_ttl: Duration::from_secs(file.token_ttl_hours.unwrap_or(12).max(1) * 3600),
+        data,
+    })
+}
+
+fn read_file_config(data: &Path) -> anyhow::Result<FileConfig> {
+    let path = data.join("kefu.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).with_context(|| format!("reading {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// Logs go to stderr; `KEFU_LOG` sets the filter (e.g. `warn`, `kefu=debug`).
+pub fn init_logging() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    let filter: Targets = std::env::var("KEFU_LOG")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| "info,sqlx=warn".parse().unwrap_or_default());
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
+        .try_init();
+}

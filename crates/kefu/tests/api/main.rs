@@ -1,0 +1,15 @@
+//! The API, tested through HTTP against the real server on SQLite and
+//! PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod cli;
+mod customers;
+mod org;
+mod scoping;
+mod system;
+mod vehicles;
