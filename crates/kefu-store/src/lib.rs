@@ -12,6 +12,8 @@ mod migrate;
 mod page;
 mod row;
 mod sql;
+#[cfg(test)]
+mod tests;
 
 pub mod auth;
 pub mod customers;

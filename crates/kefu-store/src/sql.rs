@@ -42,6 +42,13 @@ impl Sql {
         self
     }
 
+    /// The statement, prefixed (e.g. with `EXPLAIN QUERY PLAN`).
+    #[cfg(test)]
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.text.insert_str(0, prefix);
+        self
+    }
+
     pub fn query(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
         sqlx::query_with(AssertSqlSafe(self.text), self.args)
     }

@@ -100,13 +100,26 @@ fn read_csv(data: &[u8]) -> Result<Option<Table>> {
         if rows.len() == MAX_ROWS {
             return Err(too_many_rows());
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| start_line(data, p));
         rows.push(Row {
             line,
             cells: std::mem::take(&mut record),
         });
     }
     Ok(header.map(|header| Table { header, rows }))
+}
+
+/// The line a record starts on. csv's position is where the reader stood,
+/// which is before any blank lines it skipped to reach the record.
+fn start_line(data: &[u8], at: &csv::Position) -> usize {
+    let skipped = data
+        .get(at.byte() as usize..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .filter(|b| **b == b'\n')
+        .count();
+    at.line() as usize + skipped
 }
 
 /// Comma unless the header line plainly uses tabs or semicolons (what
@@ -235,11 +248,11 @@ mod tests {
 
     #[test]
     fn csv_lines_count_from_the_header() {
-        let data = "\u{feff}a,b\n1,2\n\n\"x\ny\",3\n4,5\n";
+        let data = "\u{feff}a,b\r\n1,2\r\n\r\n\n\"x\ny\",3\n4,5";
         let table = read(Format::Csv, data.as_bytes()).expect("a table");
         assert_eq!(&table.header[0], "a");
         let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [2, 4, 6]);
+        assert_eq!(lines, [2, 5, 7]);
     }
 
     #[test]

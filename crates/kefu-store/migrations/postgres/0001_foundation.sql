@@ -123,6 +123,7 @@ CREATE TABLE vehicles (
     CONSTRAINT vehicles_vin_key UNIQUE (vin)
 );
 CREATE UNIQUE INDEX vehicles_plate_key ON vehicles (plate) WHERE active = 1 AND plate IS NOT NULL;
+CREATE INDEX vehicles_plate_idx ON vehicles (plate);
 CREATE INDEX vehicles_vin_last6_idx ON vehicles (vin_last6);
 CREATE INDEX vehicles_customer_idx ON vehicles (customer_id);
 CREATE INDEX vehicles_dealer_idx ON vehicles (dealer_id, id);

@@ -152,6 +152,12 @@ pub async fn list(
     f: &CustomerFilter,
     page: PageRequest,
 ) -> Result<Page<Customer>> {
+    let rows = list_query(scope, f, page).query().fetch_all(conn).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page, |x| x.id))
+}
+
+pub(crate) fn list_query(scope: Scope, f: &CustomerFilter, page: PageRequest) -> Sql {
     let mut q = select();
     scoped(&mut q, scope);
     if let Some(p) = &f.phone {
@@ -190,9 +196,7 @@ pub async fn list(
         q.push(" AND c.id > ").bind(after);
     }
     q.push(" ORDER BY c.id LIMIT ").bind(page.limit + 1);
-    let rows = q.query().fetch_all(conn).await?;
-    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-    Ok(Page::from_rows(items, page, |c| c.id))
+    q
 }
 
 /// Customers with exactly this name and phone, to keep an import from

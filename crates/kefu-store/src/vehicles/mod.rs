@@ -113,6 +113,12 @@ pub async fn list(
     f: &VehicleFilter,
     page: PageRequest,
 ) -> Result<Page<Vehicle>> {
+    let rows = list_query(scope, f, page).query().fetch_all(conn).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page, |x| x.id))
+}
+
+pub(crate) fn list_query(scope: Scope, f: &VehicleFilter, page: PageRequest) -> Sql {
     let mut q = select();
     scoped(&mut q, scope);
     if let Some(v) = &f.vin {
@@ -134,9 +140,7 @@ pub async fn list(
         q.push(" AND v.id > ").bind(after);
     }
     q.push(" ORDER BY v.id LIMIT ").bind(page.limit + 1);
-    let rows = q.query().fetch_all(conn).await?;
-    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-    Ok(Page::from_rows(items, page, |v| v.id))
+    q
 }
 
 /// Which of these VINs are already recorded (for an import's report).
