@@ -3,10 +3,13 @@
 //! Values that enter kefu are parsed here once (phones, VINs, plates, bounded
 //! text, dates) and trusted afterwards: a `Phone` that exists is a valid phone.
 
+pub mod calendar;
 pub mod customers;
 pub mod error;
 pub mod org;
 pub mod text;
+pub mod tickets;
 pub mod vehicles;
+mod words;
 
 pub use error::FieldError;

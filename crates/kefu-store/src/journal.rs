@@ -45,6 +45,30 @@ pub async fn append_change(
     Ok(())
 }
 
+/// The change log entries for many records of one kind at once.
+pub async fn append_changes(
+    tx: &mut Conn,
+    entity: &'static str,
+    ids: &[i64],
+    kind: Change,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    for chunk in ids.chunks(crate::bulk::ROWS_PER_STATEMENT) {
+        crate::bulk::values("changes (entity, entity_id, kind, at)", chunk, |q, id| {
+            q.bind(entity)
+                .push(", ")
+                .bind(*id)
+                .push(", ")
+                .bind(kind.as_str());
+            q.push(", ").bind(at.timestamp_millis());
+        })
+        .query()
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// One line of the audit trail to append.
 pub struct NewAudit<'a> {
     pub at: DateTime<Utc>,

@@ -5,6 +5,7 @@
 //! see are absent; writes run in a [`Tx`] that the use case commits after it
 //! has also appended to the change log and the audit trail.
 
+mod bulk;
 mod db;
 mod error;
 mod journal;
@@ -23,7 +24,8 @@ pub mod vehicles;
 pub use db::{Backend, Conn, Store, StoreOptions, Tx};
 pub use error::StoreError;
 pub use journal::{
-    AuditEntry, AuditFilter, Change, NewAudit, append_change, audit_list, audit_record,
+    AuditEntry, AuditFilter, Change, NewAudit, append_change, append_changes, audit_list,
+    audit_record,
 };
 pub use migrate::{MigrationStatus, SCHEMA_VERSION};
 pub use page::{Page, PageRequest};

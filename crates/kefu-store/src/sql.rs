@@ -49,6 +49,20 @@ impl Sql {
         self
     }
 
+    /// Bind several values separated by commas.
+    pub fn binds<T>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self
+    where
+        T: Encode<'static, Any> + Type<Any> + Send + 'static,
+    {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(v);
+        }
+        self
+    }
+
     pub fn query(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
         sqlx::query_with(AssertSqlSafe(self.text), self.args)
     }

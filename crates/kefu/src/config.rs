@@ -31,18 +31,20 @@ pub enum Command {
     Import(ImportArgs),
 }
 
-/// Where the data lives.
+/// Where the data lives. Global, so that `kefu user add NAME --data DIR`
+/// works as well as `kefu user --data DIR add NAME`.
 #[derive(Args, Clone)]
 pub struct DbArgs {
     /// The data folder (embedded database, kefu.toml).
-    #[arg(long, env = "KEFU_DATA", value_name = "DIR")]
+    #[arg(long, env = "KEFU_DATA", value_name = "DIR", global = true)]
     pub data: Option<PathBuf>,
     /// Use PostgreSQL instead of the embedded database: postgres://user@host/db
     #[arg(
         long,
         env = "KEFU_DATABASE_URL",
         value_name = "URL",
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     pub database_url: Option<String>,
 }
@@ -162,15 +164,23 @@ fn read_file_config(data: &Path) -> anyhow::Result<FileConfig> {
 }
 
 /// Logs go to stderr; `KEFU_LOG` sets the filter (e.g. `warn`, `kefu=debug`).
+/// Colours only on a terminal, so log files and the journal stay plain text.
 pub fn init_logging() {
+    use std::io::IsTerminal;
     use tracing_subscriber::filter::Targets;
     use tracing_subscriber::prelude::*;
     let filter: Targets = std::env::var("KEFU_LOG")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| "info,sqlx=warn".parse().unwrap_or_default());
+    let ansi = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(ansi),
+        )
         .with(filter)
         .try_init();
 }

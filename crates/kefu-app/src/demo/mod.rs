@@ -7,7 +7,7 @@ mod names;
 
 use chrono::{Days, NaiveDate};
 use kefu_core::customers::{CustomerFields, CustomerKind, Gender, Needs, Phone, Tier};
-use kefu_core::org::{DealerFields, DepartmentFields, Role, UserFields};
+use kefu_core::org::{DealerFields, DepartmentFields, Role, Scope, UserFields};
 use kefu_core::vehicles::{Plate, VehicleFields, Vin};
 use kefu_store::org::{dealers, departments, users};
 use kefu_store::{Change, NewAudit, append_change, audit_record, customers, vehicles};
@@ -21,21 +21,11 @@ pub const PASSWORD: &str = "kefu-demo";
 
 const CUSTOMERS: usize = 300;
 
-/// Fill an empty database; `None` when customers exist already. Returns the
+/// Fill an empty database; `None` when it already holds a group's data. Returns the
 /// demo logins with their roles.
 pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
-    {
-        let mut conn = app.store.read().await?;
-        let page = customers::list(
-            &mut conn,
-            kefu_core::org::Scope::Group,
-            &Default::default(),
-            kefu_store::PageRequest::first(1),
-        )
-        .await?;
-        if !page.items.is_empty() {
-            return Ok(None);
-        }
+    if !is_empty(app).await? {
+        return Ok(None);
     }
     let now = app.now();
     let hash = hash_password(PASSWORD)?;
@@ -252,6 +242,16 @@ pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
     .await?;
     commit(tx).await?;
     Ok(Some(logins))
+}
+
+/// No customers, no dealers, and no user but the first admin.
+async fn is_empty(app: &App) -> Result<bool> {
+    let mut conn = app.store.read().await?;
+    let one = kefu_store::PageRequest::first(2);
+    let customers = customers::list(&mut conn, Scope::Group, &Default::default(), one).await?;
+    let dealers = dealers::list(&mut conn, None, one).await?;
+    let users = users::list(&mut conn, Scope::Group, &Default::default(), one).await?;
+    Ok(customers.items.is_empty() && dealers.items.is_empty() && users.items.len() <= 1)
 }
 
 fn date_back(from: NaiveDate, days: u64) -> NaiveDate {

@@ -22,7 +22,7 @@ use kefu_core::FieldError;
 use kefu_core::customers::CustomerFields;
 use kefu_core::org::{Permission, Scope};
 use kefu_core::vehicles::VehicleFields;
-use kefu_store::{Change, Conn, NewAudit, append_change, audit_record};
+use kefu_store::{Change, Conn, NewAudit, append_changes, audit_record};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -255,22 +255,34 @@ impl<T> Plan<T> {
 }
 
 /// A record an import creates.
-trait Record {
+trait Record: Sized {
     const ENTITY: &'static str;
-    async fn insert(&self, tx: &mut Conn, now: DateTime<Utc>) -> kefu_store::Result<i64>;
+    async fn insert_many(
+        tx: &mut Conn,
+        rows: &[Self],
+        now: DateTime<Utc>,
+    ) -> kefu_store::Result<Vec<i64>>;
 }
 
 impl Record for CustomerFields {
     const ENTITY: &'static str = "customer";
-    async fn insert(&self, tx: &mut Conn, now: DateTime<Utc>) -> kefu_store::Result<i64> {
-        Ok(kefu_store::customers::insert(tx, self, now).await?.id)
+    async fn insert_many(
+        tx: &mut Conn,
+        rows: &[Self],
+        now: DateTime<Utc>,
+    ) -> kefu_store::Result<Vec<i64>> {
+        kefu_store::customers::insert_many(tx, rows, now).await
     }
 }
 
 impl Record for VehicleFields {
     const ENTITY: &'static str = "vehicle";
-    async fn insert(&self, tx: &mut Conn, now: DateTime<Utc>) -> kefu_store::Result<i64> {
-        Ok(kefu_store::vehicles::insert(tx, self, now).await?.id)
+    async fn insert_many(
+        tx: &mut Conn,
+        rows: &[Self],
+        now: DateTime<Utc>,
+    ) -> kefu_store::Result<Vec<i64>> {
+        kefu_store::vehicles::insert_many(tx, rows, now).await
     }
 }
 
@@ -282,10 +294,8 @@ async fn write<T: Record>(
 ) -> Result<()> {
     let mut done = 0;
     for batch in records.chunks(BATCH) {
-        for record in batch {
-            let id = record.insert(tx, now).await?;
-            append_change(tx, T::ENTITY, id, Change::Created, now).await?;
-        }
+        let ids = T::insert_many(tx, batch, now).await?;
+        append_changes(tx, T::ENTITY, &ids, Change::Created, now).await?;
         done += batch.len();
         progress(done, records.len());
     }

@@ -24,6 +24,10 @@ use crate::vehicles::VehicleInput;
 /// How many VINs or plates one existence query asks about.
 const CHUNK: usize = 500;
 
+/// Sort the rows into those to write and those refused, with the reason.
+/// The database is asked about VINs and plates in bulk once the file has
+/// been read; a row refused then does not un-refuse a later row that
+/// repeated its VIN or plate (import that one again).
 pub(super) async fn plan(
     conn: &mut Conn,
     table: &Table,

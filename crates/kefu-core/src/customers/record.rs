@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Phone;
-use crate::FieldError;
+use crate::words::word_enum;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Customer {
@@ -60,32 +60,6 @@ pub struct Needs {
     /// Needs the customer did not say but the centre noticed.
     #[serde(default)]
     pub hidden: Vec<String>,
-}
-
-macro_rules! word_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, $code:literal { $($variant:ident = $word:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        pub enum $name {
-            $(#[serde(rename = $word)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word),+ }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, FieldError> {
-                let raw = raw.trim();
-                Self::ALL.iter().copied().find(|v| v.as_str() == raw).ok_or_else(|| {
-                    let words: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    FieldError::new($field, $code, format!("{} must be one of {}", $field, words.join(", ")))
-                })
-            }
-        }
-    };
 }
 
 word_enum!(

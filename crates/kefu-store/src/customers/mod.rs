@@ -6,6 +6,7 @@ use kefu_core::customers::{Customer, CustomerFields, CustomerKind, Gender, Needs
 use kefu_core::org::Scope;
 use sqlx::any::AnyRow;
 
+use crate::bulk::{ROWS_PER_STATEMENT, Table, reserve_ids, values};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -46,6 +47,81 @@ pub async fn insert(tx: &mut Conn, f: &CustomerFields, now: DateTime<Utc>) -> Re
         deleted_at: None,
         deleted_reason: None,
     })
+}
+
+/// Insert many customers in a few statements; returns their ids in order.
+pub async fn insert_many(
+    tx: &mut Conn,
+    rows: &[CustomerFields],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let ids = reserve_ids(tx, Table::Customers, rows.len()).await?;
+    let at = now.timestamp_millis();
+    let rows: Vec<(i64, &CustomerFields)> = ids.iter().copied().zip(rows).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        values(
+            "customers (id, kind, name, phone, other_phones, wechat, gender, birthday, address, \
+             dealer_id, owner_id, source, tier, tags, needs, created_at, updated_at)",
+            chunk,
+            |q, (id, f)| {
+                q.bind(*id)
+                    .push(", ")
+                    .bind(f.kind.as_str())
+                    .push(", ")
+                    .bind(f.name.clone());
+                q.push(", ")
+                    .bind(f.phone.as_str().to_owned())
+                    .push(", ")
+                    .bind(phones_json(f));
+                q.push(", ")
+                    .bind(f.wechat.clone())
+                    .push(", ")
+                    .bind(f.gender.map(|g| g.as_str()));
+                q.push(", ")
+                    .bind(row::date_text(f.birthday))
+                    .push(", ")
+                    .bind(f.address.clone());
+                q.push(", ").bind(f.dealer_id).push(", ").bind(f.owner_id);
+                q.push(", ")
+                    .bind(f.source.clone())
+                    .push(", ")
+                    .bind(f.tier.map(|t| t.as_str()));
+                q.push(", ")
+                    .bind(row::to_json(&f.tags))
+                    .push(", ")
+                    .bind(row::to_json(&f.needs));
+                q.push(", ").bind(at).push(", ").bind(at);
+            },
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        let phones: Vec<(i64, String, i64)> = chunk
+            .iter()
+            .flat_map(|(id, f)| {
+                f.phones()
+                    .enumerate()
+                    .map(move |(i, p)| (*id, p.as_str().to_owned(), i64::from(i == 0)))
+            })
+            .collect();
+        for part in phones.chunks(ROWS_PER_STATEMENT) {
+            values(
+                "customer_phones (customer_id, phone, is_primary)",
+                part,
+                |q, (id, phone, primary)| {
+                    q.bind(*id)
+                        .push(", ")
+                        .bind(phone.clone())
+                        .push(", ")
+                        .bind(*primary);
+                },
+            )
+            .query()
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(ids)
 }
 
 pub async fn update(

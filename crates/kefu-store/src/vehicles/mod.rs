@@ -6,6 +6,7 @@ use kefu_core::org::Scope;
 use kefu_core::vehicles::{Plate, Vehicle, VehicleFields, Vin};
 use sqlx::any::AnyRow;
 
+use crate::bulk::{ROWS_PER_STATEMENT, Table, reserve_ids, values};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -50,6 +51,50 @@ pub async fn insert(tx: &mut Conn, f: &VehicleFields, now: DateTime<Utc>) -> Res
         created_at: now,
         updated_at: now,
     })
+}
+
+/// Insert many vehicles in a few statements; returns their ids in order.
+pub async fn insert_many(
+    tx: &mut Conn,
+    rows: &[VehicleFields],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let ids = reserve_ids(tx, Table::Vehicles, rows.len()).await?;
+    let at = now.timestamp_millis();
+    let rows: Vec<(i64, &VehicleFields)> = ids.iter().copied().zip(rows).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        values(
+            "vehicles (id, customer_id, vin, vin_last6, plate, brand, model, trim, color, \
+             purchased_on, delivered_on, registered_on, manufactured_on, mileage_km, mileage_read_on, \
+             compulsory_insurance_expires_on, commercial_insurance_expires_on, dealer_id, active, \
+             created_at, updated_at)",
+            chunk,
+            |q, (id, f)| {
+                q.bind(*id).push(", ").bind(f.customer_id).push(", ").bind(f.vin.as_str().to_owned());
+                q.push(", ").bind(f.vin.last6().to_owned());
+                q.push(", ").bind(f.plate.as_ref().map(|p| p.as_str().to_owned()));
+                q.push(", ").bind(f.brand.clone()).push(", ").bind(f.model.clone());
+                q.push(", ").bind(f.trim.clone()).push(", ").bind(f.color.clone());
+                q.push(", ").binds([
+                    row::date_text(f.purchased_on),
+                    row::date_text(f.delivered_on),
+                    row::date_text(f.registered_on),
+                    row::date_text(f.manufactured_on),
+                ]);
+                q.push(", ").bind(f.mileage_km).push(", ").bind(row::date_text(f.mileage_read_on));
+                q.push(", ").binds([
+                    row::date_text(f.compulsory_insurance_expires_on),
+                    row::date_text(f.commercial_insurance_expires_on),
+                ]);
+                q.push(", ").bind(f.dealer_id).push(", ").bind(i64::from(f.active));
+                q.push(", ").bind(at).push(", ").bind(at);
+            },
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(ids)
 }
 
 pub async fn update(tx: &mut Conn, id: i64, f: &VehicleFields, now: DateTime<Utc>) -> Result<bool> {

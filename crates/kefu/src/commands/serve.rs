@@ -29,7 +29,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
                     println!("  {username:<12} {role}");
                 }
             }
-            None => println!("the database already holds customers; demo data not added"),
+            None => println!("the database already holds a dealer group; demo data not added"),
         }
     }
     let listener = TcpListener::bind(&settings.listen)

@@ -6,7 +6,12 @@ use serde_json::json;
 use crate::both;
 use crate::helpers::TestApp;
 
-async fn raw(t: &TestApp, path: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, serde_json::Value) {
+async fn raw(
+    t: &TestApp,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, serde_json::Value) {
     let res = t
         .client
         .post(t.url(path))
@@ -22,39 +27,113 @@ async fn raw(t: &TestApp, path: &str, content_type: &str, body: Vec<u8>) -> (Sta
 
 both!(malformed_bodies_are_400_413_415);
 async fn malformed_bodies_are_400_413_415(t: TestApp) {
-    let (s, body) = raw(&t, "/api/v1/customers", "application/json", b"{\"name\": ".to_vec()).await;
+    let (s, body) = raw(
+        &t,
+        "/api/v1/customers",
+        "application/json",
+        b"{\"name\": ".to_vec(),
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "bad_request");
-    let (s, _) = raw(&t, "/api/v1/customers", "application/json", vec![b'{', b'"', 0xff, 0xfe, b'"', b'}']).await;
+    let (s, _) = raw(
+        &t,
+        "/api/v1/customers",
+        "application/json",
+        vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'],
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "invalid UTF-8");
     let (s, body) = raw(&t, "/api/v1/customers", "text/plain", b"{}".to_vec()).await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(body["error"]["code"], "unsupported_media_type");
-    let huge = format!("{{\"name\": \"{}\", \"phone\": \"13812345678\"}}", "x".repeat(1024 * 1024 + 10));
-    let (s, body) = raw(&t, "/api/v1/customers", "application/json", huge.into_bytes()).await;
+    let huge = format!(
+        "{{\"name\": \"{}\", \"phone\": \"13812345678\"}}",
+        "x".repeat(1024 * 1024 + 10)
+    );
+    let (s, body) = raw(
+        &t,
+        "/api/v1/customers",
+        "application/json",
+        huge.into_bytes(),
+    )
+    .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["error"]["code"], "too_large");
-    let (s, _) = raw(&t, "/api/v1/customers", "application/json", b"[1, 2]".to_vec()).await;
+    let (s, _) = raw(
+        &t,
+        "/api/v1/customers",
+        "application/json",
+        b"[1, 2]".to_vec(),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, p) = t.get(&t.admin, "/api/v1/customers").await;
-    assert!(p["items"].as_array().unwrap().is_empty(), "nothing half-written");
+    assert!(
+        p["items"].as_array().unwrap().is_empty(),
+        "nothing half-written"
+    );
 }
 
 both!(fields_that_do_not_fit_are_422_and_named);
 async fn fields_that_do_not_fit_are_422_and_named(t: TestApp) {
     let cases = [
         (json!({"name": "张伟"}), "phone", "required"),
-        (json!({"name": 42, "phone": "13812345678"}), "name", "invalid_type"),
-        (json!({"name": "张伟", "phone": 13812345678_i64}), "phone", "invalid_type"),
-        (json!({"name": "张伟", "phone": "13812345678", "vip": true}), "vip", "unknown_field"),
-        (json!({"name": "张伟", "phone": "23812345678"}), "phone", "invalid_phone"),
-        (json!({"name": "张".repeat(101), "phone": "13812345678"}), "name", "too_long"),
-        (json!({"name": "   ", "phone": "13812345678"}), "name", "required"),
-        (json!({"name": "张伟", "phone": "13812345678", "kind": "robot"}), "kind", "invalid_kind"),
-        (json!({"name": "张伟", "phone": "13812345678", "tags": ["x".repeat(33)]}), "tags[0]", "too_long"),
-        (json!({"name": "张伟", "phone": "13812345678", "dealer_id": "one"}), "dealer_id", "invalid_type"),
-        (json!({"name": "张伟", "phone": "13812345678", "dealer_id": 999999}), "dealer_id", "unknown_dealer"),
-        (json!({"name": "a\u{0007}b", "phone": "13812345678"}), "name", "invalid_text"),
+        (
+            json!({"name": 42, "phone": "13812345678"}),
+            "name",
+            "invalid_type",
+        ),
+        (
+            json!({"name": "张伟", "phone": 13812345678_i64}),
+            "phone",
+            "invalid_type",
+        ),
+        (
+            json!({"name": "张伟", "phone": "13812345678", "vip": true}),
+            "vip",
+            "unknown_field",
+        ),
+        (
+            json!({"name": "张伟", "phone": "23812345678"}),
+            "phone",
+            "invalid_phone",
+        ),
+        (
+            json!({"name": "张".repeat(101), "phone": "13812345678"}),
+            "name",
+            "too_long",
+        ),
+        (
+            json!({"name": "   ", "phone": "13812345678"}),
+            "name",
+            "required",
+        ),
+        (
+            json!({"name": "张伟", "phone": "13812345678", "kind": "robot"}),
+            "kind",
+            "invalid_kind",
+        ),
+        (
+            json!({"name": "张伟", "phone": "13812345678", "tags": ["x".repeat(33)]}),
+            "tags[0]",
+            "too_long",
+        ),
+        (
+            json!({"name": "张伟", "phone": "13812345678", "dealer_id": "one"}),
+            "dealer_id",
+            "invalid_type",
+        ),
+        (
+            json!({"name": "张伟", "phone": "13812345678", "dealer_id": 999999}),
+            "dealer_id",
+            "unknown_dealer",
+        ),
+        (
+            json!({"name": "a\u{0007}b", "phone": "13812345678"}),
+            "name",
+            "invalid_text",
+        ),
     ];
     for (body, field, code) in cases {
         let (s, res) = t.post(&t.admin, "/api/v1/customers", body.clone()).await;
@@ -78,10 +157,20 @@ async fn bad_query_and_path_values_are_not_500(t: TestApp) {
     assert_eq!(body["error"]["field"], "nonsense");
     let (s, _) = t.get(&t.admin, "/api/v1/customers/abc").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = t.get(&t.admin, "/api/v1/customers/99999999999999999999").await;
+    let (s, _) = t
+        .get(&t.admin, "/api/v1/customers/99999999999999999999")
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = t.get(&t.admin, &format!("/api/v1/customers?q={}", "x".repeat(101))).await;
+    let (s, _) = t
+        .get(
+            &t.admin,
+            &format!("/api/v1/customers?q={}", "x".repeat(101)),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, _) = t.patch(&t.admin, "/api/v1/dealers/1", json!([1])).await;
-    assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::NOT_FOUND, "{s}");
+    assert!(
+        s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::NOT_FOUND,
+        "{s}"
+    );
 }

@@ -102,12 +102,25 @@ fn wait_bounded(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
 }
 
 /// Run a command to its end, within [`RUN_TIMEOUT`].
-fn run(mut cmd: Command) -> Out {
+fn run(cmd: Command) -> Out {
+    run_with_input(cmd, None)
+}
+
+/// Run a command to its end with `input` on its stdin.
+fn run_with_input(mut cmd: Command, input: Option<&str>) -> Out {
+    if input.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    if let Some(input) = input {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
     let stdout = drain(child.stdout.take().unwrap());
     let stderr = drain(child.stderr.take().unwrap());
     let status = wait_bounded(&mut child, RUN_TIMEOUT);
@@ -292,10 +305,15 @@ impl Server {
     }
 
     /// SIGTERM, then wait for the exit; what it printed after listening.
-    fn terminate(mut self) -> (ExitStatus, String) {
+    fn terminate(self) -> (ExitStatus, String) {
+        self.signal("-TERM")
+    }
+
+    /// Send a signal (`-TERM`, `-INT`), then wait for the exit.
+    fn signal(mut self, signal: &str) -> (ExitStatus, String) {
         let pid = self.pid().to_string();
-        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(killed.success(), "kill -TERM {pid}");
+        let killed = Command::new("kill").args([signal, &pid]).status().unwrap();
+        assert!(killed.success(), "kill {signal} {pid}");
         let mut child = self.child.take().unwrap();
         let status = wait_bounded(&mut child, STOP_TIMEOUT);
         let rest: Vec<String> = self.lines.try_iter().collect();
@@ -479,6 +497,50 @@ async fn sigterm_stops_cleanly_and_the_data_stays() {
     assert_eq!(codes, ["SH001"], "{page}");
     let (status, said) = server.terminate();
     assert!(status.success(), "exit {status}: {said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_cleanly_too() {
+    let dir = TempDir::new().unwrap();
+    let mut cmd = serve_cmd(dir.path(), &[]);
+    cmd.env("KEFU_ADMIN_PASSWORD", "admin-password-1");
+    let server = serve(cmd);
+    server.login("admin", "admin-password-1").await;
+    let (status, said) = server.signal("-INT");
+    assert!(status.success(), "exit {status} after SIGINT: {said}");
+}
+
+#[test]
+fn a_port_in_use_is_named() {
+    let dir = TempDir::new().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let mut cmd = kefu_in(dir.path(), &["serve", "--listen", &addr]);
+    cmd.env("KEFU_ADMIN_PASSWORD", "admin-password-1");
+    let out = try_serve(cmd)
+        .err()
+        .expect("listened on a taken port")
+        .fails();
+    assert!(out.stderr.contains(&addr), "{out}");
+}
+
+#[test]
+fn logs_to_a_pipe_hold_no_terminal_colours() {
+    let dir = TempDir::new().unwrap();
+    // The first migration logs a line at the default level.
+    let out = run(kefu_in(dir.path(), &["migrate"])).ok();
+    assert!(out.stderr.contains("applying migration"), "{out}");
+    assert!(
+        !out.stderr.contains('\x1b'),
+        "escape codes: {:?}",
+        out.stderr
+    );
+    // KEFU_LOG quiets it.
+    let other = TempDir::new().unwrap();
+    let mut cmd = kefu_in(other.path(), &["migrate"]);
+    cmd.env("KEFU_LOG", "warn");
+    let out = run(cmd).ok();
+    assert_eq!(out.stderr, "", "{out}");
 }
 
 // ---------------------------------------------------------------------------
@@ -687,10 +749,18 @@ async fn users_are_added_changed_and_disabled_from_the_command_line() {
     // No password in the environment and nothing on stdin: refused, not hung.
     let out = run(kefu_in(
         dir.path(),
-        &["user", "add", "wu", "--role", "agent"],
+        &["user", "add", "wu.agent", "--role", "agent"],
     ))
     .fails();
     assert!(out.stderr.contains("password"), "{out}");
+    // The password on stdin, as a script would give it.
+    let out = run_with_input(
+        kefu_in(dir.path(), &["user", "add", "wu.agent", "--role", "agent"]),
+        Some("stdin-password-1\n"),
+    )
+    .ok();
+    assert!(out.stdout.contains("created user wu.agent"), "{out}");
+    server.login("wu.agent", "stdin-password-1").await;
 
     // A new password.
     let mut cmd = kefu_in(dir.path(), &["user", "passwd", "li.agent"]);
@@ -739,6 +809,39 @@ async fn a_user_added_before_the_first_start_logs_in() {
     run(cmd).ok();
     let server = serve(serve_cmd(dir.path(), &[]));
     server.login("boss", "boss-password-1").await;
+}
+
+#[test]
+fn the_data_folder_may_be_given_before_or_after_the_user_action() {
+    let dir = TempDir::new().unwrap();
+    let other = TempDir::new().unwrap();
+    let data = dir.path().to_str().unwrap();
+    // Before the action, after it, and from the environment; a flag beats
+    // the environment wherever it stands.
+    for (n, args) in [
+        &["user", "--data", data, "add", "agent1", "--role", "agent"][..],
+        &["user", "add", "agent2", "--role", "agent", "--data", data],
+        &["user", "add", "agent3", "--role", "agent"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut cmd = kefu(args);
+        cmd.env("KEFU_USER_PASSWORD", "agent-password-1");
+        cmd.env("KEFU_DATA", if n == 2 { dir.path() } else { other.path() });
+        run(cmd).ok();
+    }
+    let mut cmd = kefu(&["user", "add", "agent1", "--role", "agent", "--data", data]);
+    cmd.env("KEFU_USER_PASSWORD", "agent-password-1");
+    let out = run(cmd).fails();
+    assert!(
+        out.stderr.contains("username"),
+        "agent1 not in {data}: {out}"
+    );
+    assert!(
+        !other.path().join("kefu.db").exists(),
+        "the environment beat the flag"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1060,6 +1163,27 @@ async fn postgres_is_migrated_and_served() {
     assert_eq!(found.len(), 1, "{found:?}");
     let (status, said) = server.terminate();
     assert!(status.success(), "{said}");
+
+    // The URL may also live in kefu.toml.
+    write_file(
+        dir.path(),
+        "kefu.toml",
+        &format!("database_url = {}\n", toml_string(&url)),
+    );
+    let out = run(kefu_in(dir.path(), &["migrate"])).ok();
+    assert!(out.stdout.contains("schema is up to date"), "{out}");
+    let server = serve(serve_cmd(dir.path(), &[]));
+    assert!(!dir.path().join("kefu.db").exists(), "SQLite was used");
+    let token = server.login("li.agent", "agent-password-1").await;
+    let found = customers_by_phone(&server, &token, "13800138001").await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (status, said) = server.terminate();
+    assert!(status.success(), "{said}");
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
 }
 
 #[test]

@@ -266,12 +266,18 @@ async fn speed_of_100k_customers() {
         }
         f
     };
-    for (label, offset) in [("into an empty table", 0), ("next to 100,000 others", 100_000)] {
+    for (label, offset) in [
+        ("into an empty table", 0),
+        ("next to 100,000 others", 100_000),
+    ] {
         let data = file(offset);
         let started = std::time::Instant::now();
         let report = csv(&env, ImportKind::Customers, &data).await;
         let secs = started.elapsed().as_secs_f64();
         assert_eq!(report.accepted, 100_000);
-        println!("100,000 customers {label}: {secs:.2} s ({:.0} rows/s)", 100_000.0 / secs);
+        println!(
+            "100,000 customers {label}: {secs:.2} s ({:.0} rows/s)",
+            100_000.0 / secs
+        );
     }
 }
