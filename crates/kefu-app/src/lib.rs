@@ -14,6 +14,7 @@ pub mod customers;
 pub mod demo;
 pub mod imports;
 pub mod org;
+pub mod tickets;
 pub mod vehicles;
 
 pub use actor::Actor;

@@ -19,6 +19,7 @@ mod tests;
 pub mod auth;
 pub mod customers;
 pub mod org;
+pub mod tickets;
 pub mod vehicles;
 
 pub use db::{Backend, Conn, Store, StoreOptions, Tx};

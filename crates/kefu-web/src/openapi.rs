@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::routes::{audit, auth, customers, health, imports, org, vehicles};
+use crate::routes::{audit, auth, customers, health, imports, org, tickets, vehicles};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,9 @@ use crate::routes::{audit, auth, customers, health, imports, org, vehicles};
         org::create_user, org::list_users, org::get_user, org::update_user,
         customers::create, customers::list, customers::one, customers::update, customers::delete,
         vehicles::create, vehicles::list, vehicles::one, vehicles::update,
+        tickets::create, tickets::list, tickets::one, tickets::events,
+        tickets::answer, tickets::dispatch, tickets::escalate, tickets::assign, tickets::respond,
+        tickets::wait, tickets::resume, tickets::resolve, tickets::callback, tickets::reopen, tickets::notes,
         imports::create,
         audit::list,
     ),
@@ -35,6 +38,7 @@ use crate::routes::{audit, auth, customers, health, imports, org, vehicles};
         (name = "organisation", description = "Dealers, departments, users"),
         (name = "customers", description = "The customer's lifetime record"),
         (name = "vehicles", description = "Customers' vehicles"),
+        (name = "tickets", description = "Work orders and their triage"),
         (name = "imports", description = "Bulk import from CSV and Excel"),
         (name = "audit", description = "Who did what"),
         (name = "system", description = "Health and metrics"),

@@ -2,7 +2,7 @@
 //! rules as the API, and is refused when the same person (name and phone) is
 //! already recorded or appears earlier in the file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use csv::StringRecord;
 use kefu_core::customers::CustomerFields;
@@ -27,6 +27,7 @@ pub(super) async fn plan(
     let mut plan = Plan::new(table.rows.len());
     let mut dealers = Dealers::default();
     let mut seen: HashMap<(String, String), usize> = HashMap::with_capacity(table.rows.len());
+    let mut pending: Vec<(usize, CustomerFields)> = Vec::with_capacity(table.rows.len());
     // Nobody can be recorded twice in an empty table: a first import, the
     // large one, is spared a query per row.
     let any_customer = !customers::list(
@@ -70,17 +71,32 @@ pub(super) async fn plan(
             );
             continue;
         }
-        if any_customer && customers::exists_with(conn, &fields.name, &fields.phone).await? {
+        seen.insert(key, row.line);
+        pending.push((row.line, fields));
+    }
+    // Who is recorded already, asked for all the file's phones in bulk.
+    let known: HashSet<(String, String)> = if any_customer {
+        let phones: Vec<&str> = pending.iter().map(|(_, f)| f.phone.as_str()).collect();
+        customers::by_phones(conn, Scope::Group, &phones)
+            .await?
+            .into_iter()
+            .map(|(phone, _, _, name)| (name, phone))
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    for (line, fields) in pending {
+        if known.contains(&(fields.name.clone(), fields.phone.as_str().to_owned())) {
             plan.reject(
-                row.line,
+                line,
                 None,
                 "a customer with this name and phone already exists".to_owned(),
             );
-            continue;
+        } else {
+            plan.accepted.push(fields);
         }
-        seen.insert(key, row.line);
-        plan.accepted.push(fields);
     }
+    plan.rejected.sort_by_key(|r| r.line);
     Ok(plan)
 }
 

@@ -37,6 +37,7 @@ pub(super) async fn plan(
     let mut plan = Plan::new(table.rows.len());
     let mut dealers = Dealers::default();
     let mut owners = Owners::new(scope);
+    owners.prefetch(conn, layout, table).await?;
     let mut vins: HashMap<String, usize> = HashMap::with_capacity(table.rows.len());
     let mut plates: HashMap<String, usize> = HashMap::new();
     let mut pending: Vec<(usize, VehicleFields)> = Vec::with_capacity(table.rows.len());
@@ -291,6 +292,31 @@ impl Owners {
                 }
             }
         })
+    }
+
+    /// Look up every owner phone of the file at once, so rows hit the cache.
+    async fn prefetch(&mut self, conn: &mut Conn, layout: &Layout, table: &Table) -> Result<()> {
+        let phones: HashSet<String> = table
+            .rows
+            .iter()
+            .filter_map(|r| layout.get(&r.cells, Field::CustomerPhone))
+            .filter_map(|raw| Phone::parse(raw).ok())
+            .map(|p| p.as_str().to_owned())
+            .collect();
+        if phones.is_empty() {
+            return Ok(());
+        }
+        let asked: Vec<&str> = phones.iter().map(String::as_str).collect();
+        for phone in &phones {
+            self.by_phone.insert(phone.clone(), Vec::new());
+        }
+        for (phone, id, dealer_id, name) in customers::by_phones(conn, self.scope, &asked).await? {
+            self.by_phone
+                .entry(phone)
+                .or_default()
+                .push((Owner { id, dealer_id }, name));
+        }
+        Ok(())
     }
 
     async fn id(&mut self, conn: &mut Conn, id: i64) -> Result<Option<Owner>> {

@@ -105,7 +105,9 @@ pub(super) fn parse_day(day: &str, raw: &[[String; 2]]) -> Result<Vec<WorkRange>
 mod tests {
     use super::*;
 
-    fn day(ranges: &[(&str, &str)]) -> Result<Vec<WorkRange>, FieldError> {
+    type Raw = (&'static str, &'static str);
+
+    fn day(ranges: &[Raw]) -> Result<Vec<WorkRange>, FieldError> {
         let raw: Vec<[String; 2]> = ranges
             .iter()
             .map(|(a, b)| [a.to_string(), b.to_string()])
@@ -138,7 +140,7 @@ mod tests {
 
     #[test]
     fn invalid_days_name_the_range() {
-        let cases: &[(&[(&str, &str)], &str, &str)] = &[
+        let cases: &[(&[Raw], &str, &str)] = &[
             (&[("9:00", "12:00")], "weekly.tue[0]", "invalid_time"),
             (&[("09:00", "24:01")], "weekly.tue[0]", "invalid_time"),
             (&[("09:60", "12:00")], "weekly.tue[0]", "invalid_time"),

@@ -106,7 +106,7 @@ const WEEK: [Weekday; 7] = [
 const NS: TimeDelta = TimeDelta::nanoseconds(1);
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 30000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     /// For every start `s` (working time or not) and `m >= 0`, the working
     /// time in `[s, add(s, m))` is exactly `m` minutes, and for `m > 0` the

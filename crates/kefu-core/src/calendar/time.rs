@@ -13,15 +13,14 @@
 //! skipped hour is empty.
 
 use chrono::{
-    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta,
-    TimeZone, Utc,
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc,
 };
 
 use super::{Calendar, FIRST_YEAR, LAST_YEAR};
 
 /// `add_business` looks at most this many days ahead (100 years): a duration
 /// the calendar cannot provide by then is not an SLA but a typo.
-const HORIZON_DAYS: usize = 100 * 366;
+const HORIZON_DAYS: u64 = 100 * 366;
 
 /// Working time `[start, end)`, `start < end`.
 type Span = (DateTime<Utc>, DateTime<Utc>);
@@ -41,8 +40,9 @@ impl Calendar {
             .any(|d| self.spans(d).any(|(s, e)| s <= at && at < e))
     }
 
-    /// The first working instant at or after `at`, or `None` when there is
-    /// none within the horizon (a calendar without working hours).
+    /// The first working instant at or after `at` (where `add_business`
+    /// starts counting), or `None` when there is none within 100 years or
+    /// before the end of [`LAST_YEAR`] (a calendar without working hours).
     pub fn next_working_instant(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         if !self.has_working_time() {
             return None;
@@ -53,7 +53,9 @@ impl Calendar {
     }
 
     /// The instant at which `minutes` working minutes have elapsed after
-    /// `start`; see [`Calendar::add_business_duration`].
+    /// `start`; see [`Calendar::add_business_duration`]. Zero or negative
+    /// minutes give `start` back; `None` also for minutes too large for a
+    /// `TimeDelta` (over 290 million years).
     pub fn add_business(&self, start: DateTime<Utc>, minutes: i64) -> Option<DateTime<Utc>> {
         if minutes <= 0 {
             return Some(start);
@@ -136,9 +138,8 @@ impl Calendar {
 
     /// The date `add_business` stops looking at.
     fn horizon_end(&self, start: DateTime<Utc>) -> Option<NaiveDate> {
-        let days = u64::try_from(HORIZON_DAYS).ok()?;
         self.first_date(start)?
-            .checked_add_days(chrono::Days::new(days))
+            .checked_add_days(chrono::Days::new(HORIZON_DAYS))
     }
 
     /// The first date whose spans can end after `at`: the day before its
@@ -228,6 +229,7 @@ fn clamp(at: DateTime<Utc>) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
     use chrono_tz::Europe::Berlin;
 
     fn berlin(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -271,11 +273,81 @@ mod tests {
         );
     }
 
+    fn with_day(tz: &str, ranges: serde_json::Value) -> Calendar {
+        let weekly = serde_json::json!({
+            "mon": ranges, "tue": ranges, "wed": ranges, "thu": ranges,
+            "fri": ranges, "sat": ranges, "sun": ranges,
+        });
+        super::super::CalendarSpec {
+            timezone: tz.into(),
+            weekly: serde_json::from_value(weekly).unwrap(),
+            public_holidays: None,
+            holidays: vec![],
+            workdays: vec![],
+        }
+        .build()
+        .unwrap()
+    }
+
+    #[test]
+    fn ranges_touching_a_clock_change() {
+        let spring = NaiveDate::from_ymd_opt(2025, 3, 30).unwrap();
+        let across = with_day("Europe/Berlin", serde_json::json!([["01:30", "02:30"]]));
+        let spans: Vec<Span> = across.spans(spring).collect();
+        assert_eq!(
+            spans,
+            [(berlin(2025, 3, 30, 1, 30), berlin(2025, 3, 30, 3, 0))]
+        );
+        assert_eq!(spans[0].1 - spans[0].0, TimeDelta::minutes(30));
+        let inside = with_day("Europe/Berlin", serde_json::json!([["02:00", "02:30"]]));
+        assert_eq!(inside.spans(spring).count(), 0);
+        // Still a workday by its hours, though they never happen.
+        assert!(inside.is_workday(spring));
+        // Clocks set back: from the first 02:30 to the (only) 03:00, which
+        // includes the repeated hour.
+        let autumn = NaiveDate::from_ymd_opt(2025, 10, 26).unwrap();
+        let repeated = with_day("Europe/Berlin", serde_json::json!([["02:30", "03:00"]]));
+        let spans: Vec<Span> = repeated.spans(autumn).collect();
+        assert_eq!(spans[0].1 - spans[0].0, TimeDelta::minutes(90));
+    }
+
+    #[test]
+    fn round_the_clock_across_odd_changes() {
+        let day = TimeDelta::days(1);
+        // Apia skipped 2011-12-30; São Paulo moved clocks at midnight.
+        for (tz, start) in [
+            ("Pacific/Apia", "2011-12-29T12:00:00Z"),
+            ("Pacific/Apia", "2011-12-30T09:59:59Z"),
+            ("America/Sao_Paulo", "2018-11-03T12:00:00Z"),
+            ("America/Sao_Paulo", "2019-02-16T12:00:00Z"),
+            ("Australia/Lord_Howe", "2025-04-05T12:00:00Z"),
+        ] {
+            let cal = with_day(tz, serde_json::json!([["00:00", "24:00"]]));
+            let start: DateTime<Utc> = start.parse().unwrap();
+            assert_eq!(cal.add_business(start, 1440), Some(start + day), "{tz}");
+            assert_eq!(
+                cal.business_between(start, start + day * 3),
+                day * 3,
+                "{tz}"
+            );
+        }
+        let apia = with_day("Pacific/Apia", serde_json::json!([["09:00", "10:00"]]));
+        let skipped = NaiveDate::from_ymd_opt(2011, 12, 30).unwrap();
+        assert_eq!(apia.spans(skipped).count(), 0);
+        // 02:00 on the 29th: one hour that day, none on the 30th.
+        let start: DateTime<Utc> = "2011-12-29T12:00:00Z".parse().unwrap();
+        let due = apia.add_business(start, 90).unwrap();
+        assert_eq!(
+            due.with_timezone(&chrono_tz::Pacific::Apia).to_string(),
+            "2011-12-31 09:30:00 +14"
+        );
+    }
+
     #[test]
     fn clamp_keeps_ordinary_instants() {
         let t = berlin(2025, 1, 1, 0, 0);
         assert_eq!(clamp(t), t);
-        assert!(clamp(DateTime::<Utc>::MIN_UTC).year() == FIRST_YEAR - 1);
-        assert!(clamp(DateTime::<Utc>::MAX_UTC).year() == LAST_YEAR + 1);
+        assert_eq!(clamp(DateTime::<Utc>::MIN_UTC).year(), FIRST_YEAR - 1);
+        assert_eq!(clamp(DateTime::<Utc>::MAX_UTC).year(), LAST_YEAR + 1);
     }
 }

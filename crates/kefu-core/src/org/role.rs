@@ -33,6 +33,14 @@ pub enum Permission {
     DeleteCustomers,
     Import,
     ReadAudit,
+    /// Open work orders.
+    CreateTickets,
+    /// Answer, dispatch, escalate, call back and reopen: the centre's triage.
+    TriageTickets,
+    /// Respond to, hold and resolve work that reached one's dealer or department.
+    WorkTickets,
+    /// Assign work orders to people.
+    AssignTickets,
 }
 
 impl Role {
@@ -95,6 +103,13 @@ impl Role {
             ReadUsers => !matches!(self, Sales),
             ReadCustomers => true,
             WriteCustomers => matches!(self, Admin | Manager | Agent | DealerStaff),
+            CreateTickets => matches!(self, Admin | Manager | Agent | DealerStaff),
+            TriageTickets => matches!(self, Admin | Manager | Agent),
+            WorkTickets => matches!(
+                self,
+                Admin | Manager | Agent | DealerStaff | Liaison | DeptHead
+            ),
+            AssignTickets => matches!(self, Admin | Manager | DealerStaff | Liaison | DeptHead),
         }
     }
 }

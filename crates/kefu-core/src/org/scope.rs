@@ -9,6 +9,8 @@ pub enum Scope {
     Group,
     /// One dealer's records only.
     Dealer(i64),
+    /// What is escalated to one back-office department (work orders only).
+    Department(i64),
     /// Sees nothing: a dealer-bound user who has no dealer.
     Nothing,
 }
@@ -22,12 +24,24 @@ impl Scope {
         }
     }
 
+    /// Which work orders a user sees: dealer-bound users their dealer's,
+    /// department-bound users their department's, everyone else all.
+    pub fn tickets_for(role: Role, dealer_id: Option<i64>, department_id: Option<i64>) -> Scope {
+        if role.is_dealer_bound() {
+            dealer_id.map_or(Scope::Nothing, Scope::Dealer)
+        } else if role.is_department_bound() {
+            department_id.map_or(Scope::Nothing, Scope::Department)
+        } else {
+            Scope::Group
+        }
+    }
+
     /// Whether a record owned by `dealer_id` is visible in this scope.
     pub fn sees_dealer(self, dealer_id: Option<i64>) -> bool {
         match self {
             Scope::Group => true,
             Scope::Dealer(d) => dealer_id == Some(d),
-            Scope::Nothing => false,
+            Scope::Department(_) | Scope::Nothing => false,
         }
     }
 }

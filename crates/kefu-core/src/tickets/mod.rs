@@ -2,6 +2,8 @@
 
 mod kinds;
 mod machine;
+mod record;
 
 pub use kinds::{Category, Channel, Level, Priority, Status};
 pub use machine::{CallbackOutcome, Illegal, Move, TicketState};
+pub use record::{Ticket, TicketEvent};

@@ -275,17 +275,31 @@ pub(crate) fn list_query(scope: Scope, f: &CustomerFilter, page: PageRequest) ->
     q
 }
 
-/// Customers with exactly this name and phone, to keep an import from
-/// creating the same person twice.
-pub async fn exists_with(conn: &mut Conn, name: &str, phone: &Phone) -> Result<bool> {
-    let r = sqlx::query(
-        "SELECT count(*) AS n FROM customers WHERE phone = $1 AND name = $2 AND deleted_at IS NULL",
-    )
-    .bind(phone.as_str().to_owned())
-    .bind(name.to_owned())
-    .fetch_one(conn)
-    .await?;
-    Ok(row::i64_(&r, "n")? > 0)
+/// A customer found by one of their phones: (phone, id, dealer, name).
+pub type PhoneOwner = (String, i64, Option<i64>, String);
+
+/// The customers in `scope` having any of these phones (primary or other),
+/// asked in chunks so a whole import costs a few hundred queries.
+pub async fn by_phones(conn: &mut Conn, scope: Scope, phones: &[&str]) -> Result<Vec<PhoneOwner>> {
+    let mut found = Vec::new();
+    for chunk in phones.chunks(crate::bulk::ROWS_PER_STATEMENT / 2) {
+        let mut q = Sql::new(
+            "SELECT cp.phone, c.id, c.dealer_id, c.name FROM customer_phones cp \
+             JOIN customers c ON c.id = cp.customer_id WHERE c.deleted_at IS NULL AND cp.phone IN (",
+        );
+        q.binds(chunk.iter().map(|p| (*p).to_owned())).push(")");
+        scoped(&mut q, scope);
+        q.push(" ORDER BY c.id");
+        for r in q.query().fetch_all(&mut *conn).await? {
+            found.push((
+                row::text(&r, "phone")?,
+                row::i64_(&r, "id")?,
+                row::opt_i64(&r, "dealer_id")?,
+                row::text(&r, "name")?,
+            ));
+        }
+    }
+    Ok(found)
 }
 
 // A prefix match written as a range, so the index on the column answers it on
@@ -318,7 +332,8 @@ fn scoped(q: &mut Sql, scope: Scope) {
         Scope::Dealer(d) => {
             q.push(" AND c.dealer_id = ").bind(d);
         }
-        Scope::Nothing => {
+        // Department scopes apply to work orders only.
+        Scope::Department(_) | Scope::Nothing => {
             q.push(" AND 1 = 0");
         }
     }

@@ -159,7 +159,8 @@ fn scoped(q: &mut Sql, scope: Scope) {
         Scope::Dealer(d) => {
             q.push(" AND dealer_id = ").bind(d);
         }
-        Scope::Nothing => {
+        // Department scopes apply to work orders only.
+        Scope::Department(_) | Scope::Nothing => {
             q.push(" AND 1 = 0");
         }
     }

@@ -246,7 +246,8 @@ fn scoped(q: &mut Sql, scope: Scope) {
                 .bind(d)
                 .push(" AND deleted_at IS NULL))");
         }
-        Scope::Nothing => {
+        // Department scopes apply to work orders only.
+        Scope::Department(_) | Scope::Nothing => {
             q.push(" AND 1 = 0");
         }
     }

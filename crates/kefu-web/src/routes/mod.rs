@@ -6,6 +6,7 @@ pub mod customers;
 pub mod health;
 pub mod imports;
 pub mod org;
+pub mod tickets;
 pub mod vehicles;
 
 use axum::Router;
@@ -19,6 +20,7 @@ pub fn api() -> Router<App> {
         .merge(org::router())
         .merge(customers::router())
         .merge(vehicles::router())
+        .merge(tickets::router())
         .merge(audit::router())
 }
 

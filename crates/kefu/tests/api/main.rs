@@ -12,4 +12,5 @@ mod customers;
 mod org;
 mod scoping;
 mod system;
+mod tickets;
 mod vehicles;

@@ -1,0 +1,291 @@
+//! Moving a work order: each move is checked against the state machine in
+//! kefu-core (a forbidden move answers 409 and changes nothing) and against
+//! who may make it, then written with its event in one transaction.
+
+use kefu_core::org::{Permission, Role, Scope};
+use kefu_core::text;
+use kefu_core::tickets::{CallbackOutcome, Illegal, Level, Move, Ticket};
+use kefu_store::org::{dealers, departments, users};
+use kefu_store::{Change, Conn, tickets};
+use serde_json::{Value, json};
+
+use crate::journal::{Written, commit, record};
+use crate::{Actor, App, AppError, Result};
+
+/// Callback attempts before an unreachable customer's order closes.
+pub const CALLBACK_ATTEMPTS: i64 = 3;
+
+/// A move with what it carries.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Answer {
+        note: Option<String>,
+    },
+    Dispatch {
+        dealer_id: i64,
+        note: Option<String>,
+    },
+    Escalate {
+        department_id: i64,
+        note: Option<String>,
+    },
+    Assign {
+        user_id: i64,
+        note: Option<String>,
+    },
+    Respond {
+        note: Option<String>,
+    },
+    Wait {
+        reason: String,
+    },
+    Resume {
+        note: Option<String>,
+    },
+    Resolve {
+        resolution: String,
+    },
+    Callback {
+        reached: bool,
+        satisfaction: Option<i64>,
+        note: Option<String>,
+    },
+    Reopen {
+        reason: String,
+    },
+    Note {
+        body: String,
+        internal: bool,
+    },
+}
+
+pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<Ticket> {
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    let before = tickets::get(&mut tx, who.ticket_scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut t = before.clone();
+    let m = the_move(&action, &t);
+    check_role(who, &t, m)?;
+    let next = t.state().apply(m).map_err(conflict)?;
+    let data = apply(&mut tx, who, &mut t, &action).await?;
+    t.set_state(next);
+    t.updated_at = now;
+    match t.status {
+        kefu_core::tickets::Status::Resolved if before.status != t.status => {
+            t.resolved_at = Some(now)
+        }
+        kefu_core::tickets::Status::Closed => t.closed_at = Some(now),
+        kefu_core::tickets::Status::Reopened => {
+            t.resolved_at = None;
+            t.closed_at = None;
+            t.close_reason = None;
+        }
+        _ => {}
+    }
+    if t.status == kefu_core::tickets::Status::Closed && t.close_reason.is_none() {
+        t.close_reason = Some("satisfied".into());
+    }
+    tickets::update(&mut tx, &t).await?;
+    tickets::insert_event(&mut tx, id, m.name(), now, Some(who.user_id), data).await?;
+    record(
+        &mut tx,
+        Some(who),
+        now,
+        Written {
+            entity: "ticket",
+            id,
+            action: &format!("ticket.{}", m.name()),
+            change: Change::Updated,
+            before: Some(&before),
+            after: Some(&t),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(t)
+}
+
+fn the_move(a: &Action, t: &Ticket) -> Move {
+    match a {
+        Action::Answer { .. } => Move::Answer,
+        Action::Dispatch { .. } => Move::Dispatch,
+        Action::Escalate { .. } => Move::Escalate,
+        Action::Assign { .. } => Move::Assign,
+        Action::Respond { .. } => Move::Respond,
+        Action::Wait { .. } => Move::Wait,
+        Action::Resume { .. } => Move::Resume,
+        Action::Resolve { .. } => Move::Resolve,
+        Action::Callback {
+            reached: true,
+            satisfaction,
+            ..
+        } => Move::Callback(if satisfaction.unwrap_or(0) >= 3 {
+            CallbackOutcome::Satisfied
+        } else {
+            CallbackOutcome::Dissatisfied
+        }),
+        Action::Callback { reached: false, .. } => Move::Callback(CallbackOutcome::Unreached {
+            last: t.callback_attempts + 1 >= CALLBACK_ATTEMPTS,
+        }),
+        Action::Reopen { .. } => Move::Reopen,
+        Action::Note { .. } => Move::Note,
+    }
+}
+
+/// Who may make which move. The order is already known to be in the
+/// caller's scope (a dealer's staff only reach their dealer's orders, a
+/// liaison only their department's).
+fn check_role(who: &Actor, t: &Ticket, m: Move) -> Result<()> {
+    let central = who.may(Permission::TriageTickets);
+    match m {
+        Move::Answer | Move::Dispatch | Move::Escalate | Move::Callback(_) | Move::Reopen => {
+            who.require(Permission::TriageTickets)
+        }
+        Move::Respond | Move::Wait | Move::Resume | Move::Resolve => {
+            who.require(Permission::WorkTickets)?;
+            let at_their_level = match who.ticket_scope() {
+                Scope::Dealer(_) => t.level == Level::L2,
+                Scope::Department(_) => t.level == Level::L3,
+                _ => central,
+            };
+            if at_their_level {
+                Ok(())
+            } else {
+                Err(AppError::forbidden(
+                    "this order is not with your dealer or department",
+                ))
+            }
+        }
+        Move::Assign => who.require(Permission::AssignTickets),
+        Move::Note => Ok(()),
+    }
+}
+
+fn conflict(e: Illegal) -> AppError {
+    AppError::Conflict {
+        field: Some("status".into()),
+        message: e.to_string(),
+    }
+}
+
+fn note(raw: &Option<String>) -> Result<Option<String>> {
+    Ok(text::optional_text("note", raw.as_deref(), 5_000)?)
+}
+
+/// Carry out what the move changes besides the state, and say it as the
+/// event's data.
+async fn apply(tx: &mut Conn, who: &Actor, t: &mut Ticket, a: &Action) -> Result<Value> {
+    Ok(match a {
+        Action::Answer { note: n } | Action::Respond { note: n } | Action::Resume { note: n } => {
+            json!({ "note": note(n)? })
+        }
+        Action::Dispatch { dealer_id, note: n } => {
+            let dealer = dealers::get(tx, *dealer_id)
+                .await?
+                .filter(|d| d.fields.active)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "dealer_id",
+                        "unknown_dealer",
+                        format!("there is no active dealer {dealer_id}"),
+                    )
+                })?;
+            t.dealer_id = Some(dealer.id);
+            t.department_id = None;
+            t.assignee_id = None;
+            json!({ "dealer_id": dealer.id, "note": note(n)? })
+        }
+        Action::Escalate {
+            department_id,
+            note: n,
+        } => {
+            let dept = departments::get(tx, *department_id)
+                .await?
+                .filter(|d| d.fields.active)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "department_id",
+                        "unknown_department",
+                        format!("there is no active department {department_id}"),
+                    )
+                })?;
+            t.department_id = Some(dept.id);
+            t.assignee_id = None;
+            json!({ "department_id": dept.id, "note": note(n)? })
+        }
+        Action::Assign { user_id, note: n } => {
+            let user = users::get(tx, Scope::Group, *user_id)
+                .await?
+                .filter(|u| u.fields.active)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "user_id",
+                        "unknown_user",
+                        format!("there is no active user {user_id}"),
+                    )
+                })?;
+            let fits = match who.role {
+                Role::Liaison | Role::DeptHead => {
+                    t.department_id.is_some() && user.fields.department_id == t.department_id
+                }
+                Role::DealerStaff => t.dealer_id.is_some() && user.fields.dealer_id == t.dealer_id,
+                _ => true,
+            };
+            if !fits {
+                return Err(AppError::invalid(
+                    "user_id",
+                    "not_a_member",
+                    "assign within the department or dealer the order is with",
+                ));
+            }
+            t.assignee_id = Some(user.id);
+            json!({ "user_id": user.id, "note": note(n)? })
+        }
+        Action::Wait { reason } => json!({ "reason": text::text("reason", reason, 1_000)? }),
+        Action::Resolve { resolution } => {
+            let r = text::text("resolution", resolution, 5_000)?;
+            t.resolution = Some(r.clone());
+            json!({ "resolution": r })
+        }
+        Action::Callback {
+            reached,
+            satisfaction,
+            note: n,
+        } => {
+            if *reached {
+                let s = satisfaction.ok_or_else(|| {
+                    AppError::invalid(
+                        "satisfaction",
+                        "required",
+                        "a reached callback records satisfaction 1 to 5",
+                    )
+                })?;
+                if !(1..=5).contains(&s) {
+                    return Err(AppError::invalid(
+                        "satisfaction",
+                        "out_of_range",
+                        "satisfaction is 1 to 5",
+                    ));
+                }
+                t.satisfaction = Some(s);
+            } else if satisfaction.is_some() {
+                return Err(AppError::invalid(
+                    "satisfaction",
+                    "unexpected",
+                    "an unreached customer gives no score",
+                ));
+            }
+            t.callback_attempts += 1;
+            if !reached && t.callback_attempts >= CALLBACK_ATTEMPTS {
+                t.close_reason = Some("unreachable".into());
+            }
+            json!({ "reached": reached, "satisfaction": satisfaction, "attempt": t.callback_attempts, "note": note(n)? })
+        }
+        Action::Reopen { reason } => json!({ "reason": text::text("reason", reason, 1_000)? }),
+        Action::Note { body, internal } => {
+            json!({ "body": text::text("body", body, 10_000)?, "internal": internal })
+        }
+    })
+}

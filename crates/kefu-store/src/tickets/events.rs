@@ -1,0 +1,67 @@
+//! The events of an order's life, oldest first.
+
+use chrono::{DateTime, Utc};
+use kefu_core::tickets::TicketEvent;
+use sqlx::any::AnyRow;
+
+use crate::sql::Sql;
+use crate::{Conn, Page, PageRequest, Result, row};
+
+pub async fn insert_event(
+    tx: &mut Conn,
+    ticket_id: i64,
+    kind: &str,
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    data: serde_json::Value,
+) -> Result<TicketEvent> {
+    let r = sqlx::query(
+        "INSERT INTO ticket_events (ticket_id, kind, at, actor_id, data) VALUES ($1, $2, $3, $4, $5) \
+         RETURNING id",
+    )
+    .bind(ticket_id)
+    .bind(kind.to_owned())
+    .bind(at.timestamp_millis())
+    .bind(actor_id)
+    .bind(data.to_string())
+    .fetch_one(tx)
+    .await?;
+    Ok(TicketEvent {
+        id: row::i64_(&r, "id")?,
+        ticket_id,
+        kind: kind.to_owned(),
+        at,
+        actor_id,
+        data,
+    })
+}
+
+/// The caller must already have checked that the order is visible.
+pub async fn list_events(
+    conn: &mut Conn,
+    ticket_id: i64,
+    page: PageRequest,
+) -> Result<Page<TicketEvent>> {
+    let mut q = Sql::new(
+        "SELECT id, ticket_id, kind, at, actor_id, data FROM ticket_events WHERE ticket_id = ",
+    );
+    q.bind(ticket_id);
+    if let Some(after) = page.after {
+        q.push(" AND id > ").bind(after);
+    }
+    q.push(" ORDER BY id LIMIT ").bind(page.limit + 1);
+    let rows = q.query().fetch_all(conn).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page, |e| e.id))
+}
+
+fn from_row(r: &AnyRow) -> Result<TicketEvent> {
+    Ok(TicketEvent {
+        id: row::i64_(r, "id")?,
+        ticket_id: row::i64_(r, "ticket_id")?,
+        kind: row::text(r, "kind")?,
+        at: row::instant(r, "at")?,
+        actor_id: row::opt_i64(r, "actor_id")?,
+        data: row::json(r, "data")?,
+    })
+}

@@ -1,0 +1,215 @@
+//! Work orders and their events. Dealer-bound callers see their dealer's
+//! orders, department-bound ones what is escalated to their department.
+
+mod events;
+
+pub use events::{insert_event, list_events};
+
+use chrono::{DateTime, Utc};
+use kefu_core::org::Scope;
+use kefu_core::tickets::{Category, Channel, Level, Priority, Status, Ticket};
+use sqlx::any::AnyRow;
+
+use crate::sql::{Sql, expect_one};
+use crate::{Conn, Page, PageRequest, Result, row};
+
+const COLUMNS: &str = "t.id, t.number, t.customer_id, t.vehicle_id, t.dealer_id, t.department_id, \
+    t.assignee_id, t.channel, t.category, t.priority, t.subject, t.description, t.status, t.level, \
+    t.before_wait, t.received_at, t.created_by, t.resolution, t.close_reason, t.satisfaction, \
+    t.callback_attempts, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
+
+/// The next number of the day `day` (`20261123`), starting at 1.
+pub async fn next_number(tx: &mut Conn, day: &str) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO ticket_numbers (day, last) VALUES ($1, 1) \
+         ON CONFLICT (day) DO UPDATE SET last = ticket_numbers.last + 1 RETURNING last",
+    )
+    .bind(day.to_owned())
+    .fetch_one(tx)
+    .await?;
+    row::i64_(&r, "last")
+}
+
+/// Store a new order; its `id` is ignored and the new one returned.
+pub async fn insert(tx: &mut Conn, t: &Ticket) -> Result<i64> {
+    let mut q = Sql::new(
+        "INSERT INTO tickets (number, customer_id, vehicle_id, dealer_id, department_id, assignee_id, \
+         channel, category, priority, subject, description, status, level, before_wait, received_at, \
+         created_by, resolution, close_reason, satisfaction, callback_attempts, created_at, updated_at, \
+         resolved_at, closed_at) VALUES (",
+    );
+    q.bind(t.number.clone()).push(", ");
+    bind_fields(&mut q, t);
+    q.push(") RETURNING id");
+    let r = q.query().fetch_one(tx).await?;
+    row::i64_(&r, "id")
+}
+
+/// Write every changeable column of an order.
+pub async fn update(tx: &mut Conn, t: &Ticket) -> Result<bool> {
+    let mut q = Sql::new(
+        "UPDATE tickets SET (customer_id, vehicle_id, dealer_id, department_id, assignee_id, channel, \
+         category, priority, subject, description, status, level, before_wait, received_at, created_by, \
+         resolution, close_reason, satisfaction, callback_attempts, created_at, updated_at, resolved_at, \
+         closed_at) = (",
+    );
+    bind_fields(&mut q, t);
+    q.push(") WHERE id = ").bind(t.id);
+    expect_one(q.query().execute(tx).await?)
+}
+
+fn bind_fields(q: &mut Sql, t: &Ticket) {
+    let ms = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp_millis());
+    q.bind(t.customer_id)
+        .push(", ")
+        .bind(t.vehicle_id)
+        .push(", ")
+        .bind(t.dealer_id);
+    q.push(", ")
+        .bind(t.department_id)
+        .push(", ")
+        .bind(t.assignee_id);
+    q.push(", ")
+        .bind(t.channel.as_str())
+        .push(", ")
+        .bind(t.category.as_str());
+    q.push(", ")
+        .bind(t.priority.as_str())
+        .push(", ")
+        .bind(t.subject.clone());
+    q.push(", ")
+        .bind(t.description.clone())
+        .push(", ")
+        .bind(t.status.as_str());
+    q.push(", ")
+        .bind(t.level.as_str())
+        .push(", ")
+        .bind(t.before_wait.map(|s| s.as_str()));
+    q.push(", ")
+        .bind(t.received_at.timestamp_millis())
+        .push(", ")
+        .bind(t.created_by);
+    q.push(", ")
+        .bind(t.resolution.clone())
+        .push(", ")
+        .bind(t.close_reason.clone());
+    q.push(", ")
+        .bind(t.satisfaction)
+        .push(", ")
+        .bind(t.callback_attempts);
+    q.push(", ")
+        .bind(t.created_at.timestamp_millis())
+        .push(", ")
+        .bind(t.updated_at.timestamp_millis());
+    q.push(", ")
+        .bind(ms(t.resolved_at))
+        .push(", ")
+        .bind(ms(t.closed_at));
+}
+
+pub async fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<Ticket>> {
+    let mut q = select();
+    q.push(" AND t.id = ").bind(id);
+    scoped(&mut q, scope);
+    q.query()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub status: Option<Status>,
+    pub level: Option<Level>,
+    pub dealer_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub customer_id: Option<i64>,
+}
+
+/// Newest first.
+pub async fn list(
+    conn: &mut Conn,
+    scope: Scope,
+    f: &TicketFilter,
+    page: PageRequest,
+) -> Result<Page<Ticket>> {
+    let mut q = select();
+    scoped(&mut q, scope);
+    if let Some(s) = f.status {
+        q.push(" AND t.status = ").bind(s.as_str());
+    }
+    if let Some(l) = f.level {
+        q.push(" AND t.level = ").bind(l.as_str());
+    }
+    for (col, v) in [
+        (" AND t.dealer_id = ", f.dealer_id),
+        (" AND t.department_id = ", f.department_id),
+        (" AND t.assignee_id = ", f.assignee_id),
+        (" AND t.customer_id = ", f.customer_id),
+    ] {
+        if let Some(v) = v {
+            q.push(col).bind(v);
+        }
+    }
+    if let Some(after) = page.after {
+        q.push(" AND t.id < ").bind(after);
+    }
+    q.push(" ORDER BY t.id DESC LIMIT ").bind(page.limit + 1);
+    let rows = q.query().fetch_all(conn).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page, |t| t.id))
+}
+
+fn select() -> Sql {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS).push(" FROM tickets t WHERE 1 = 1");
+    q
+}
+
+fn scoped(q: &mut Sql, scope: Scope) {
+    match scope {
+        Scope::Group => {}
+        Scope::Dealer(d) => {
+            q.push(" AND t.dealer_id = ").bind(d);
+        }
+        Scope::Department(d) => {
+            q.push(" AND t.department_id = ").bind(d);
+        }
+        Scope::Nothing => {
+            q.push(" AND 1 = 0");
+        }
+    }
+}
+
+fn from_row(r: &AnyRow) -> Result<Ticket> {
+    Ok(Ticket {
+        id: row::i64_(r, "id")?,
+        number: row::text(r, "number")?,
+        customer_id: row::i64_(r, "customer_id")?,
+        vehicle_id: row::opt_i64(r, "vehicle_id")?,
+        dealer_id: row::opt_i64(r, "dealer_id")?,
+        department_id: row::opt_i64(r, "department_id")?,
+        assignee_id: row::opt_i64(r, "assignee_id")?,
+        channel: row::parsed(r, "channel", Channel::parse)?,
+        category: row::parsed(r, "category", Category::parse)?,
+        priority: row::parsed(r, "priority", Priority::parse)?,
+        subject: row::text(r, "subject")?,
+        description: row::opt_text(r, "description")?,
+        status: row::parsed(r, "status", Status::parse)?,
+        level: row::parsed(r, "level", Level::parse)?,
+        before_wait: row::opt_text(r, "before_wait")?.and_then(|s| Status::parse(&s).ok()),
+        received_at: row::instant(r, "received_at")?,
+        created_by: row::opt_i64(r, "created_by")?,
+        resolution: row::opt_text(r, "resolution")?,
+        close_reason: row::opt_text(r, "close_reason")?,
+        satisfaction: row::opt_i64(r, "satisfaction")?,
+        callback_attempts: row::i64_(r, "callback_attempts")?,
+        created_at: row::instant(r, "created_at")?,
+        updated_at: row::instant(r, "updated_at")?,
+        resolved_at: row::opt_instant(r, "resolved_at")?,
+        closed_at: row::opt_instant(r, "closed_at")?,
+    })
+}
