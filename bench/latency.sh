@@ -21,10 +21,16 @@ TOKEN=$(curl -s "$BASE/api/v1/auth/token" -H 'content-type: application/json' \
 run() {
     echo "== $1"
     wrk -t1 -c1 -d"${SECS}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE$2" \
-        | grep -E "Requests/sec|^ +(50|90|99)%"
+        "${@:3}" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx"
 }
 run "floor: GET /healthz" "/healthz"
 run "GET /api/v1/customers/1" "/api/v1/customers/1"
 run "GET /api/v1/customers?phone= (screen-pop lookup)" "/api/v1/customers?phone=13200000000"
 run "GET /api/v1/vehicles?vin= (last six)" "/api/v1/vehicles?vin=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/vehicles/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vin"][-6:])')"
 run "GET /api/v1/customers?limit=50 (a page)" "/api/v1/customers?limit=50"
+cat >"$WORK/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"name":"压测客户","phone":"13900000000","dealer_id":1,"tags":["bench"]}'
+LUA
+run "POST /api/v1/customers (a write: one transaction, change log, audit)" "/api/v1/customers" -s "$WORK/post.lua"

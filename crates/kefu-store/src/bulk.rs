@@ -7,8 +7,18 @@ use sqlx::Row;
 use crate::sql::Sql;
 use crate::{Conn, Result, StoreError};
 
-/// Rows per statement; keeps the bound values under SQLite's limit of 32,766.
-pub(crate) const ROWS_PER_STATEMENT: usize = 1_000;
+/// Bound values per statement. sqlx binds SQLite parameters by looking up
+/// each one's name, which costs time linear in the parameter count, so a
+/// statement's binding grows with the square of its parameters: many small
+/// statements beat a few huge ones (measured: 1,000 rows of 17 values bound
+/// at ~2,000 rows/s, 14 rows at tens of thousands).
+const VALUES_PER_STATEMENT: usize = 240;
+
+/// How many rows of `columns` values to put in one statement.
+pub(crate) const fn rows_per_statement(columns: usize) -> usize {
+    let n = VALUES_PER_STATEMENT / if columns == 0 { 1 } else { columns };
+    if n == 0 { 1 } else { n }
+}
 
 /// Tables whose ids may be reserved.
 #[derive(Debug, Clone, Copy)]

@@ -53,7 +53,7 @@ pub async fn append_changes(
     kind: Change,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    for chunk in ids.chunks(crate::bulk::ROWS_PER_STATEMENT) {
+    for chunk in ids.chunks(crate::bulk::rows_per_statement(4)) {
         crate::bulk::values("changes (entity, entity_id, kind, at)", chunk, |q, id| {
             q.bind(entity)
                 .push(", ")

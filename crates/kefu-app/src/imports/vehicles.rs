@@ -22,7 +22,7 @@ use crate::Result;
 use crate::vehicles::VehicleInput;
 
 /// How many VINs or plates one existence query asks about.
-const CHUNK: usize = 500;
+const CHUNK: usize = 240;
 
 /// Sort the rows into those to write and those refused, with the reason.
 /// The database is asked about VINs and plates in bulk once the file has

@@ -6,7 +6,7 @@ use kefu_core::customers::{Customer, CustomerFields, CustomerKind, Gender, Needs
 use kefu_core::org::Scope;
 use sqlx::any::AnyRow;
 
-use crate::bulk::{ROWS_PER_STATEMENT, Table, reserve_ids, values};
+use crate::bulk::{Table, reserve_ids, rows_per_statement, values};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -58,7 +58,7 @@ pub async fn insert_many(
     let ids = reserve_ids(tx, Table::Customers, rows.len()).await?;
     let at = now.timestamp_millis();
     let rows: Vec<(i64, &CustomerFields)> = ids.iter().copied().zip(rows).collect();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(rows_per_statement(17)) {
         values(
             "customers (id, kind, name, phone, other_phones, wechat, gender, birthday, address, \
              dealer_id, owner_id, source, tier, tags, needs, created_at, updated_at)",
@@ -104,7 +104,7 @@ pub async fn insert_many(
                     .map(move |(i, p)| (*id, p.as_str().to_owned(), i64::from(i == 0)))
             })
             .collect();
-        for part in phones.chunks(ROWS_PER_STATEMENT) {
+        for part in phones.chunks(rows_per_statement(3)) {
             values(
                 "customer_phones (customer_id, phone, is_primary)",
                 part,
@@ -282,7 +282,7 @@ pub type PhoneOwner = (String, i64, Option<i64>, String);
 /// asked in chunks so a whole import costs a few hundred queries.
 pub async fn by_phones(conn: &mut Conn, scope: Scope, phones: &[&str]) -> Result<Vec<PhoneOwner>> {
     let mut found = Vec::new();
-    for chunk in phones.chunks(crate::bulk::ROWS_PER_STATEMENT / 2) {
+    for chunk in phones.chunks(rows_per_statement(1)) {
         let mut q = Sql::new(
             "SELECT cp.phone, c.id, c.dealer_id, c.name FROM customer_phones cp \
              JOIN customers c ON c.id = cp.customer_id WHERE c.deleted_at IS NULL AND cp.phone IN (",

@@ -6,7 +6,7 @@ use kefu_core::org::Scope;
 use kefu_core::vehicles::{Plate, Vehicle, VehicleFields, Vin};
 use sqlx::any::AnyRow;
 
-use crate::bulk::{ROWS_PER_STATEMENT, Table, reserve_ids, values};
+use crate::bulk::{Table, reserve_ids, rows_per_statement, values};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -62,7 +62,7 @@ pub async fn insert_many(
     let ids = reserve_ids(tx, Table::Vehicles, rows.len()).await?;
     let at = now.timestamp_millis();
     let rows: Vec<(i64, &VehicleFields)> = ids.iter().copied().zip(rows).collect();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(rows_per_statement(21)) {
         values(
             "vehicles (id, customer_id, vin, vin_last6, plate, brand, model, trim, color, \
              purchased_on, delivered_on, registered_on, manufactured_on, mileage_km, mileage_read_on, \
