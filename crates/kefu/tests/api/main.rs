@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod cli;
 mod customers;
+mod imports;
 mod org;
 mod scoping;
 mod system;
