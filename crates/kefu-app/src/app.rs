@@ -66,6 +66,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     pub clock: Clock,
     pub(crate) limiter: Arc<LoginLimiter>,
+    /// Wakes the scheduler when a clock may have come due sooner.
+    pub clock_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -76,6 +78,7 @@ impl App {
             config: Arc::new(config),
             clock,
             limiter,
+            clock_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -10,10 +10,13 @@ mod journal;
 
 pub mod audit;
 pub mod auth;
+pub mod calendars;
 pub mod customers;
 pub mod demo;
 pub mod imports;
+pub mod notifications;
 pub mod org;
+pub mod sla;
 pub mod tickets;
 pub mod vehicles;
 

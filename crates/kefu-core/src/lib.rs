@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod customers;
 pub mod error;
 pub mod org;
+pub mod sla;
 pub mod text;
 pub mod tickets;
 pub mod vehicles;

@@ -17,8 +17,11 @@ mod sql;
 mod tests;
 
 pub mod auth;
+pub mod calendars;
 pub mod customers;
+pub mod notifications;
 pub mod org;
+pub mod sla;
 pub mod tickets;
 pub mod vehicles;
 

@@ -28,10 +28,12 @@ macro_rules! migration {
 const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_tickets"),
+    migration!(3, "0003_clocks"),
 ];
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+/// The last migration's version.
+pub const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

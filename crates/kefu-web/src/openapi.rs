@@ -6,7 +6,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::routes::{audit, auth, customers, health, imports, org, tickets, vehicles};
+use crate::routes::{
+    audit, auth, calendars, customers, health, imports, notifications, org, sla, tickets, vehicles,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,9 +26,12 @@ use crate::routes::{audit, auth, customers, health, imports, org, tickets, vehic
         org::create_dealer, org::list_dealers, org::get_dealer, org::update_dealer,
         org::create_department, org::list_departments, org::get_department, org::update_department,
         org::create_user, org::list_users, org::get_user, org::update_user,
+        calendars::create, calendars::list, calendars::one, calendars::update, calendars::deadline, calendars::month,
         customers::create, customers::list, customers::one, customers::update, customers::delete,
         vehicles::create, vehicles::list, vehicles::one, vehicles::update,
-        tickets::create, tickets::list, tickets::one, tickets::events,
+        tickets::create, tickets::list, tickets::one, tickets::events, tickets::clocks,
+        sla::create, sla::list, sla::one, sla::update,
+        notifications::list, notifications::mark,
         tickets::answer, tickets::dispatch, tickets::escalate, tickets::assign, tickets::respond,
         tickets::wait, tickets::resume, tickets::resolve, tickets::callback, tickets::reopen, tickets::notes,
         imports::create,
@@ -36,9 +41,12 @@ use crate::routes::{audit, auth, customers, health, imports, org, tickets, vehic
     tags(
         (name = "auth", description = "Logging in and out"),
         (name = "organisation", description = "Dealers, departments, users"),
+        (name = "calendars", description = "Business calendars: working hours, holidays, make-up workdays"),
         (name = "customers", description = "The customer's lifetime record"),
         (name = "vehicles", description = "Customers' vehicles"),
         (name = "tickets", description = "Work orders and their triage"),
+        (name = "sla", description = "SLA policies: targets and the escalation ladder"),
+        (name = "notifications", description = "The caller's notifications"),
         (name = "imports", description = "Bulk import from CSV and Excel"),
         (name = "audit", description = "Who did what"),
         (name = "system", description = "Health and metrics"),

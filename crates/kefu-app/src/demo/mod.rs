@@ -38,6 +38,7 @@ pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
             name: (*name).into(),
             region: Some((*region).into()),
             timezone: "Asia/Shanghai".into(),
+            calendar_id: None,
             active: true,
         };
         let d = dealers::insert(&mut tx, &f, now).await?;
@@ -52,6 +53,7 @@ pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
             head_id: None,
             vp_id: None,
             liaison_ids: Vec::new(),
+            calendar_id: None,
             active: true,
         };
         let d = departments::insert(&mut tx, &f, now).await?;
@@ -123,6 +125,7 @@ pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
             head_id: Some(head),
             vp_id: Some(vp),
             liaison_ids: vec![liaison],
+            calendar_id: None,
             active: true,
         };
         departments::update(&mut tx, q, &f, now).await?;

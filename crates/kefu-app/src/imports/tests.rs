@@ -42,6 +42,7 @@ pub(super) async fn env() -> Env {
         name: "上海一店".into(),
         region: None,
         timezone: None,
+        calendar_id: None,
         active: None,
     };
     let dealer = crate::org::dealers::create(&app, &admin, input)

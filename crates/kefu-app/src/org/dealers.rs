@@ -8,6 +8,7 @@ use kefu_store::{Change, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::calendars;
 use crate::journal::{Written, commit, record};
 use crate::{Actor, App, AppError, Result, from_json, merge_patch};
 
@@ -23,6 +24,9 @@ pub struct DealerInput {
     /// IANA time zone; default `Asia/Shanghai`.
     #[serde(default)]
     pub timezone: Option<String>,
+    /// The business calendar its clocks run on; null: the default calendar.
+    #[serde(default)]
+    pub calendar_id: Option<i64>,
     #[serde(default)]
     pub active: Option<bool>,
 }
@@ -34,6 +38,7 @@ impl DealerInput {
             name: text::text("name", &self.name, 100)?,
             region: text::optional_text("region", self.region.as_deref(), 50)?,
             timezone: timezone(self.timezone.as_deref())?,
+            calendar_id: self.calendar_id,
             active: self.active.unwrap_or(true),
         })
     }
@@ -45,6 +50,7 @@ impl DealerInput {
             name: f.name.clone(),
             region: f.region.clone(),
             timezone: Some(f.timezone.clone()),
+            calendar_id: f.calendar_id,
             active: Some(f.active),
         }
     }
@@ -87,6 +93,7 @@ pub async fn create(app: &App, who: &Actor, input: DealerInput) -> Result<Dealer
     let fields = input.validate()?;
     let now = app.now();
     let mut tx = app.store.begin().await?;
+    calendars::check_exists(&mut tx, fields.calendar_id).await?;
     let dealer = dealers::insert(&mut tx, &fields, now).await?;
     record(
         &mut tx,
@@ -116,6 +123,7 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
         patch,
     )?;
     let fields = from_json::<DealerInput>(merged)?.validate()?;
+    calendars::check_exists(&mut tx, fields.calendar_id).await?;
     dealers::update(&mut tx, id, &fields, now).await?;
     let after = Dealer {
         fields,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::dealers::code;
+use crate::calendars;
 use crate::journal::{Written, commit, record};
 use crate::{Actor, App, AppError, Result, from_json, merge_patch};
 
@@ -24,6 +25,9 @@ pub struct DepartmentInput {
     pub vp_id: Option<i64>,
     #[serde(default)]
     pub liaison_ids: Vec<i64>,
+    /// The business calendar its clocks run on; null: the default calendar.
+    #[serde(default)]
+    pub calendar_id: Option<i64>,
     #[serde(default)]
     pub active: Option<bool>,
 }
@@ -46,6 +50,7 @@ impl DepartmentInput {
             head_id: self.head_id,
             vp_id: self.vp_id,
             liaison_ids,
+            calendar_id: self.calendar_id,
             active: self.active.unwrap_or(true),
         })
     }
@@ -58,6 +63,7 @@ impl DepartmentInput {
             head_id: f.head_id,
             vp_id: f.vp_id,
             liaison_ids: f.liaison_ids.clone(),
+            calendar_id: f.calendar_id,
             active: Some(f.active),
         }
     }
@@ -92,6 +98,7 @@ pub async fn create(app: &App, who: &Actor, input: DepartmentInput) -> Result<De
     let now = app.now();
     let mut tx = app.store.begin().await?;
     check_people(&mut tx, &fields).await?;
+    calendars::check_exists(&mut tx, fields.calendar_id).await?;
     let dept = departments::insert(&mut tx, &fields, now).await?;
     record(
         &mut tx,
@@ -126,6 +133,7 @@ pub async fn update(
     let base = serde_json::to_value(DepartmentInput::from_record(&before)).unwrap_or_default();
     let fields = from_json::<DepartmentInput>(merge_patch(base, patch)?)?.validate()?;
     check_people(&mut tx, &fields).await?;
+    calendars::check_exists(&mut tx, fields.calendar_id).await?;
     departments::update(&mut tx, id, &fields, now).await?;
     let after = Department {
         fields,

@@ -39,7 +39,7 @@ pub struct TicketInput {
     pub received_at: Option<String>,
 }
 
-pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<Ticket> {
+pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super::TicketView> {
     who.require(Permission::CreateTickets)?;
     let now = app.now();
     let received_at = match input.received_at.as_deref() {
@@ -124,6 +124,7 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<Ticket
         close_reason: None,
         satisfaction: None,
         callback_attempts: 0,
+        policy_id: None,
         created_at: now,
         updated_at: now,
         resolved_at: None,
@@ -131,6 +132,10 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<Ticket
         before_wait: None,
     };
     ticket.id = tickets::insert(&mut tx, &ticket).await?;
+    crate::sla::start_at_place(&mut tx, &mut ticket, now).await?;
+    if ticket.policy_id.is_some() {
+        tickets::update(&mut tx, &ticket).await?;
+    }
     tickets::insert_event(&mut tx, ticket.id, "created", now, Some(who.user_id), serde_json::json!({
         "channel": channel.as_str(), "category": category.as_str(), "priority": priority.as_str(),
     }))
@@ -149,8 +154,10 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<Ticket
         },
     )
     .await?;
+    let view = super::view(&mut tx, ticket).await?;
     commit(tx).await?;
-    Ok(ticket)
+    app.clock_wake.notify_one();
+    Ok(view)
 }
 
 pub(crate) fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {

@@ -6,10 +6,15 @@ mod moves;
 pub use create::{TicketInput, create};
 pub use moves::{Action, act};
 
+use std::collections::HashMap;
+
 use kefu_core::org::{Permission, Scope};
+use kefu_core::sla::Clock;
 use kefu_core::tickets::{Level, Status, Ticket, TicketEvent};
 use kefu_store::tickets::{self, TicketFilter};
-use kefu_store::{Page, PageRequest};
+use kefu_store::{Conn, Page, PageRequest};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::{Actor, App, AppError, Result};
 
@@ -20,11 +25,33 @@ impl Actor {
     }
 }
 
-pub async fn get(app: &App, who: &Actor, id: i64) -> Result<Ticket> {
+/// A work order as the API shows it: with its SLA state, and on a single
+/// order its clocks.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TicketView {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// green, yellow (warned), red (breached), grey (paused) or none.
+    pub sla_state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clocks: Option<Vec<Clock>>,
+}
+
+pub(crate) async fn view(conn: &mut Conn, t: Ticket) -> Result<TicketView> {
+    let clocks = kefu_store::sla::clocks::for_ticket(conn, t.id).await?;
+    Ok(TicketView {
+        sla_state: crate::sla::sla_state(&t, &clocks),
+        ticket: t,
+        clocks: Some(clocks),
+    })
+}
+
+pub async fn get(app: &App, who: &Actor, id: i64) -> Result<TicketView> {
     let mut conn = app.store.read().await?;
-    tickets::get(&mut conn, who.ticket_scope(), id)
+    let t = tickets::get(&mut conn, who.ticket_scope(), id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    view(&mut conn, t).await
 }
 
 /// What a caller may filter a queue by, as sent.
@@ -36,9 +63,15 @@ pub struct Query {
     pub department_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub customer_id: Option<i64>,
+    pub overdue: bool,
 }
 
-pub async fn list(app: &App, who: &Actor, q: &Query, page: PageRequest) -> Result<Page<Ticket>> {
+pub async fn list(
+    app: &App,
+    who: &Actor,
+    q: &Query,
+    page: PageRequest,
+) -> Result<Page<TicketView>> {
     who.require(Permission::ReadCustomers)?;
     let filter = TicketFilter {
         status: q.status.as_deref().map(Status::parse).transpose()?,
@@ -47,9 +80,20 @@ pub async fn list(app: &App, who: &Actor, q: &Query, page: PageRequest) -> Resul
         department_id: q.department_id,
         assignee_id: q.assignee_id,
         customer_id: q.customer_id,
+        overdue: q.overdue,
     };
     let mut conn = app.store.read().await?;
-    Ok(tickets::list(&mut conn, who.ticket_scope(), &filter, page).await?)
+    let page = tickets::list(&mut conn, who.ticket_scope(), &filter, page).await?;
+    let ids: Vec<i64> = page.items.iter().map(|t| t.id).collect();
+    let mut by_ticket: HashMap<i64, Vec<Clock>> = HashMap::new();
+    for c in kefu_store::sla::clocks::for_tickets(&mut conn, &ids).await? {
+        by_ticket.entry(c.ticket_id).or_default().push(c);
+    }
+    Ok(page.map(|t| TicketView {
+        sla_state: crate::sla::sla_state(&t, by_ticket.get(&t.id).map_or(&[], Vec::as_slice)),
+        ticket: t,
+        clocks: None,
+    }))
 }
 
 pub async fn events(

@@ -59,7 +59,7 @@ pub enum Action {
     },
 }
 
-pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<Ticket> {
+pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<super::TicketView> {
     let now = app.now();
     let mut tx = app.store.begin().await?;
     let before = tickets::get(&mut tx, who.ticket_scope(), id)
@@ -87,6 +87,7 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<Tick
     if t.status == kefu_core::tickets::Status::Closed && t.close_reason.is_none() {
         t.close_reason = Some("satisfied".into());
     }
+    crate::sla::on_move(&mut tx, &mut t, m, now).await?;
     tickets::update(&mut tx, &t).await?;
     tickets::insert_event(&mut tx, id, m.name(), now, Some(who.user_id), data).await?;
     record(
@@ -103,8 +104,10 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<Tick
         },
     )
     .await?;
+    let view = super::view(&mut tx, t).await?;
     commit(tx).await?;
-    Ok(t)
+    app.clock_wake.notify_one();
+    Ok(view)
 }
 
 fn the_move(a: &Action, t: &Ticket) -> Move {

@@ -24,6 +24,8 @@ pub struct DealerFields {
     pub region: Option<String>,
     /// An IANA time zone; the dealer's calendars are computed in it.
     pub timezone: String,
+    /// The business calendar its clocks run on; `null`: the default calendar.
+    pub calendar_id: Option<i64>,
     pub active: bool,
 }
 
@@ -47,6 +49,8 @@ pub struct DepartmentFields {
     pub vp_id: Option<i64>,
     /// The liaisons (联络员) who receive escalated work.
     pub liaison_ids: Vec<i64>,
+    /// The business calendar its clocks run on; `null`: the default calendar.
+    pub calendar_id: Option<i64>,
     pub active: bool,
 }
 

@@ -41,6 +41,8 @@ pub enum Permission {
     WorkTickets,
     /// Assign work orders to people.
     AssignTickets,
+    /// Create and change business calendars and SLA policies.
+    ManageSla,
 }
 
 impl Role {
@@ -96,7 +98,7 @@ impl Role {
         use Permission::*;
         use Role::*;
         match p {
-            ManageDealers | ManageManagers => self == Admin,
+            ManageDealers | ManageManagers | ManageSla => self == Admin,
             ManageDepartments | ManageUsers | DeleteCustomers | Import | ReadAudit => {
                 matches!(self, Admin | Manager)
             }
@@ -130,10 +132,11 @@ mod tests {
     }
 
     #[test]
-    fn only_admin_manages_dealers_and_managers() {
+    fn only_admin_manages_dealers_managers_calendars_and_sla() {
         for r in Role::ALL {
             assert_eq!(r.allows(Permission::ManageDealers), r == Role::Admin);
             assert_eq!(r.allows(Permission::ManageManagers), r == Role::Admin);
+            assert_eq!(r.allows(Permission::ManageSla), r == Role::Admin);
         }
     }
 

@@ -35,6 +35,8 @@ pub struct Ticket {
     /// The customer's score at the last callback, 1 to 5.
     pub satisfaction: Option<i64>,
     pub callback_attempts: i64,
+    /// The SLA policy its clocks run under, once it has any.
+    pub policy_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,

@@ -7,18 +7,20 @@ use sqlx::any::AnyRow;
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
-const COLUMNS: &str = "id, code, name, region, timezone, active, created_at, updated_at";
+const COLUMNS: &str =
+    "id, code, name, region, timezone, calendar_id, active, created_at, updated_at";
 
 pub async fn insert(tx: &mut Conn, f: &DealerFields, now: DateTime<Utc>) -> Result<Dealer> {
     let r = sqlx::query(
-        "INSERT INTO dealers (code, name, region, timezone, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) \
-         RETURNING id, code, name, region, timezone, active, created_at, updated_at",
+        "INSERT INTO dealers (code, name, region, timezone, calendar_id, active, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+         RETURNING id, code, name, region, timezone, calendar_id, active, created_at, updated_at",
     )
     .bind(f.code.clone())
     .bind(f.name.clone())
     .bind(f.region.clone())
     .bind(f.timezone.clone())
+    .bind(f.calendar_id)
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
     .fetch_one(tx)
@@ -28,13 +30,14 @@ pub async fn insert(tx: &mut Conn, f: &DealerFields, now: DateTime<Utc>) -> Resu
 
 pub async fn update(tx: &mut Conn, id: i64, f: &DealerFields, now: DateTime<Utc>) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE dealers SET code = $1, name = $2, region = $3, timezone = $4, active = $5, \
-         updated_at = $6 WHERE id = $7",
+        "UPDATE dealers SET code = $1, name = $2, region = $3, timezone = $4, calendar_id = $5, \
+         active = $6, updated_at = $7 WHERE id = $8",
     )
     .bind(f.code.clone())
     .bind(f.name.clone())
     .bind(f.region.clone())
     .bind(f.timezone.clone())
+    .bind(f.calendar_id)
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
     .bind(id)
@@ -94,6 +97,7 @@ fn from_row(r: &AnyRow) -> Result<Dealer> {
             name: row::text(r, "name")?,
             region: row::opt_text(r, "region")?,
             timezone: row::text(r, "timezone")?,
+            calendar_id: row::opt_i64(r, "calendar_id")?,
             active: row::flag(r, "active")?,
         },
         created_at: row::instant(r, "created_at")?,

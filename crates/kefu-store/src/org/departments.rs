@@ -10,17 +10,18 @@ use sqlx::any::AnyRow;
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
-const COLUMNS: &str = "id, code, name, head_id, vp_id, active, created_at, updated_at";
+const COLUMNS: &str = "id, code, name, head_id, vp_id, calendar_id, active, created_at, updated_at";
 
 pub async fn insert(tx: &mut Conn, f: &DepartmentFields, now: DateTime<Utc>) -> Result<Department> {
     let id: i64 = sqlx::query(
-        "INSERT INTO departments (code, name, head_id, vp_id, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO departments (code, name, head_id, vp_id, calendar_id, active, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(f.code.clone())
     .bind(f.name.clone())
     .bind(f.head_id)
     .bind(f.vp_id)
+    .bind(f.calendar_id)
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
     .fetch_one(&mut *tx)
@@ -42,13 +43,14 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE departments SET code = $1, name = $2, head_id = $3, vp_id = $4, active = $5, \
-         updated_at = $6 WHERE id = $7",
+        "UPDATE departments SET code = $1, name = $2, head_id = $3, vp_id = $4, \
+         calendar_id = $5, active = $6, updated_at = $7 WHERE id = $8",
     )
     .bind(f.code.clone())
     .bind(f.name.clone())
     .bind(f.head_id)
     .bind(f.vp_id)
+    .bind(f.calendar_id)
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
     .bind(id)
@@ -134,6 +136,7 @@ fn from_row(r: &AnyRow) -> Result<Department> {
             head_id: row::opt_i64(r, "head_id")?,
             vp_id: row::opt_i64(r, "vp_id")?,
             liaison_ids: Vec::new(),
+            calendar_id: row::opt_i64(r, "calendar_id")?,
             active: row::flag(r, "active")?,
         },
         created_at: row::instant(r, "created_at")?,

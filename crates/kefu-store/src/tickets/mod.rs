@@ -16,7 +16,7 @@ use crate::{Conn, Page, PageRequest, Result, row};
 const COLUMNS: &str = "t.id, t.number, t.customer_id, t.vehicle_id, t.dealer_id, t.department_id, \
     t.assignee_id, t.channel, t.category, t.priority, t.subject, t.description, t.status, t.level, \
     t.before_wait, t.received_at, t.created_by, t.resolution, t.close_reason, t.satisfaction, \
-    t.callback_attempts, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
+    t.callback_attempts, t.policy_id, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
 
 /// The next number of the day `day` (`20261123`), starting at 1.
 pub async fn next_number(tx: &mut Conn, day: &str) -> Result<i64> {
@@ -35,8 +35,8 @@ pub async fn insert(tx: &mut Conn, t: &Ticket) -> Result<i64> {
     let mut q = Sql::new(
         "INSERT INTO tickets (number, customer_id, vehicle_id, dealer_id, department_id, assignee_id, \
          channel, category, priority, subject, description, status, level, before_wait, received_at, \
-         created_by, resolution, close_reason, satisfaction, callback_attempts, created_at, updated_at, \
-         resolved_at, closed_at) VALUES (",
+         created_by, resolution, close_reason, satisfaction, callback_attempts, policy_id, created_at, \
+         updated_at, resolved_at, closed_at) VALUES (",
     );
     q.bind(t.number.clone()).push(", ");
     bind_fields(&mut q, t);
@@ -50,8 +50,8 @@ pub async fn update(tx: &mut Conn, t: &Ticket) -> Result<bool> {
     let mut q = Sql::new(
         "UPDATE tickets SET (customer_id, vehicle_id, dealer_id, department_id, assignee_id, channel, \
          category, priority, subject, description, status, level, before_wait, received_at, created_by, \
-         resolution, close_reason, satisfaction, callback_attempts, created_at, updated_at, resolved_at, \
-         closed_at) = (",
+         resolution, close_reason, satisfaction, callback_attempts, policy_id, created_at, updated_at, \
+         resolved_at, closed_at) = (",
     );
     bind_fields(&mut q, t);
     q.push(") WHERE id = ").bind(t.id);
@@ -96,7 +96,9 @@ fn bind_fields(q: &mut Sql, t: &Ticket) {
     q.push(", ")
         .bind(t.satisfaction)
         .push(", ")
-        .bind(t.callback_attempts);
+        .bind(t.callback_attempts)
+        .push(", ")
+        .bind(t.policy_id);
     q.push(", ")
         .bind(t.created_at.timestamp_millis())
         .push(", ")
@@ -127,6 +129,8 @@ pub struct TicketFilter {
     pub department_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub customer_id: Option<i64>,
+    /// Only orders with a clock that ran out and is not settled.
+    pub overdue: bool,
 }
 
 /// Newest first.
@@ -153,6 +157,11 @@ pub async fn list(
         if let Some(v) = v {
             q.push(col).bind(v);
         }
+    }
+    if f.overdue {
+        q.push(
+            " AND t.id IN (SELECT ticket_id FROM clocks WHERE breached = 1 AND stopped_at IS NULL)",
+        );
     }
     if let Some(after) = page.after {
         q.push(" AND t.id < ").bind(after);
@@ -207,6 +216,7 @@ fn from_row(r: &AnyRow) -> Result<Ticket> {
         close_reason: row::opt_text(r, "close_reason")?,
         satisfaction: row::opt_i64(r, "satisfaction")?,
         callback_attempts: row::i64_(r, "callback_attempts")?,
+        policy_id: row::opt_i64(r, "policy_id")?,
         created_at: row::instant(r, "created_at")?,
         updated_at: row::instant(r, "updated_at")?,
         resolved_at: row::opt_instant(r, "resolved_at")?,

@@ -2,10 +2,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendars;
 pub mod customers;
 pub mod health;
 pub mod imports;
+pub mod notifications;
 pub mod org;
+pub mod sla;
 pub mod tickets;
 pub mod vehicles;
 
@@ -18,9 +21,12 @@ pub fn api() -> Router<App> {
     Router::new()
         .merge(auth::router())
         .merge(org::router())
+        .merge(calendars::router())
         .merge(customers::router())
         .merge(vehicles::router())
         .merge(tickets::router())
+        .merge(sla::router())
+        .merge(notifications::router())
         .merge(audit::router())
 }
 

@@ -5,9 +5,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use kefu_app::tickets::{self, Action, TicketInput};
+use kefu_app::tickets::{self, Action, TicketInput, TicketView};
 use kefu_app::{App, Page};
-use kefu_core::tickets::{Ticket, TicketEvent};
+use kefu_core::sla::Clock;
+use kefu_core::tickets::TicketEvent;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,6 +21,7 @@ pub fn router() -> Router<App> {
         .route("/api/v1/tickets", get(list).post(create))
         .route("/api/v1/tickets/{id}", get(one))
         .route("/api/v1/tickets/{id}/events", get(events))
+        .route("/api/v1/tickets/{id}/clocks", get(clocks))
         .route("/api/v1/tickets/{id}/answer", post(answer))
         .route("/api/v1/tickets/{id}/dispatch", post(dispatch))
         .route("/api/v1/tickets/{id}/escalate", post(escalate))
@@ -36,13 +38,13 @@ pub fn router() -> Router<App> {
 /// Open a work order; it starts as `new` at level `L1` with a number agents
 /// can read over the phone.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketInput,
-    responses((status = 201, body = Ticket), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = TicketView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<App>,
     Caller(who): Caller,
     Json(input): Json<TicketInput>,
-) -> ApiResult<(StatusCode, JsonOut<Ticket>)> {
+) -> ApiResult<(StatusCode, JsonOut<TicketView>)> {
     Ok((
         StatusCode::CREATED,
         JsonOut(tickets::create(&app, &who, input).await?),
@@ -50,12 +52,12 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = i64, Path)),
-    responses((status = 200, body = Ticket), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn one(
     State(app): State<App>,
     Caller(who): Caller,
     Id(id): Id,
-) -> ApiResult<JsonOut<Ticket>> {
+) -> ApiResult<JsonOut<TicketView>> {
     Ok(JsonOut(tickets::get(&app, &who, id).await?))
 }
 
@@ -70,6 +72,8 @@ pub struct TicketQuery {
     department_id: Option<i64>,
     assignee_id: Option<i64>,
     customer_id: Option<i64>,
+    /// Only orders with a clock that ran out.
+    overdue: Option<bool>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -77,12 +81,12 @@ pub struct TicketQuery {
 /// The orders the caller may see, newest first: dealer staff their dealer's,
 /// a liaison what is escalated to their department.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery),
-    responses((status = 200, body = Page<Ticket>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<TicketView>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
     Caller(who): Caller,
     Query(q): Query<TicketQuery>,
-) -> ApiResult<JsonOut<Page<Ticket>>> {
+) -> ApiResult<JsonOut<Page<TicketView>>> {
     let p = page(q.limit, q.cursor.as_deref())?;
     let query = tickets::Query {
         status: q.status,
@@ -91,6 +95,7 @@ pub async fn list(
         department_id: q.department_id,
         assignee_id: q.assignee_id,
         customer_id: q.customer_id,
+        overdue: q.overdue.unwrap_or(false),
     };
     Ok(JsonOut(tickets::list(&app, &who, &query, p).await?))
 }
@@ -113,6 +118,22 @@ pub async fn events(
 ) -> ApiResult<JsonOut<Page<TicketEvent>>> {
     let p = page(q.limit, q.cursor.as_deref())?;
     Ok(JsonOut(tickets::events(&app, &who, id, p).await?))
+}
+
+/// The order's clocks: response, resolution and each escalation step, with
+/// their due instants, pauses and whether they were breached.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/clocks", tag = "tickets", params(("id" = i64, Path)),
+    responses((status = 200, body = Page<Clock>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn clocks(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Id(id): Id,
+) -> ApiResult<JsonOut<Page<Clock>>> {
+    let items = kefu_app::sla::for_ticket(&app, &who, id).await?;
+    Ok(JsonOut(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -179,7 +200,12 @@ pub struct NotesBody {
     internal: bool,
 }
 
-async fn run(app: &App, who: &kefu_app::Actor, id: i64, a: Action) -> ApiResult<JsonOut<Ticket>> {
+async fn run(
+    app: &App,
+    who: &kefu_app::Actor,
+    id: i64,
+    a: Action,
+) -> ApiResult<JsonOut<TicketView>> {
     Ok(JsonOut(tickets::act(app, who, id, a).await?))
 }
 
@@ -187,7 +213,7 @@ macro_rules! move_route {
     ($name:ident, $path:literal, $body:ty, $doc:literal, |$b:ident| $action:expr) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "tickets", params(("id" = i64, Path)), request_body = $body,
-            responses((status = 200, body = Ticket), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+            responses((status = 200, body = TicketView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
                 (status = 409, description = "the order's status forbids this move", body = ErrorBody),
                 (status = 422, body = ErrorBody)),
             security(("bearer" = [])))]
@@ -196,7 +222,7 @@ macro_rules! move_route {
             Caller(who): Caller,
             Id(id): Id,
             Json($b): Json<$body>,
-        ) -> ApiResult<JsonOut<Ticket>> {
+        ) -> ApiResult<JsonOut<TicketView>> {
             run(&app, &who, id, $action).await
         }
     };

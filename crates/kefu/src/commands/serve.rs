@@ -18,6 +18,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     {
         println!("created user admin with password {generated} (shown only this once)");
     }
+    kefu_app::calendars::ensure_default(&app).await?;
+    kefu_app::sla::ensure_defaults(&app).await?;
     if args.demo {
         match kefu_app::demo::fill(&app).await? {
             Some(logins) => {
@@ -41,8 +43,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         env!("CARGO_PKG_VERSION")
     );
     let store = app.store.clone();
+    // Clocks missed while kefu was down fire now; then each on time.
+    let scheduler = kefu_app::sla::Scheduler::spawn(app.clone());
     kefu_web::serve(listener, app, shutdown_signal()).await?;
-    tracing::info!("shutting down: closing the database");
+    tracing::info!("shutting down: stopping the clocks, closing the database");
+    scheduler.stop().await;
     store.close().await;
     Ok(())
 }

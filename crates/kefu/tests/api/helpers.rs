@@ -114,6 +114,8 @@ impl TestApp {
         kefu_app::org::users::ensure_admin(&app, Some(ADMIN_PASSWORD))
             .await
             .unwrap();
+        kefu_app::calendars::ensure_default(&app).await.unwrap();
+        kefu_app::sla::ensure_defaults(&app).await.unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();

@@ -7,7 +7,9 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod calendars;
 mod cli;
+mod clocks;
 mod customers;
 mod imports;
 mod org;

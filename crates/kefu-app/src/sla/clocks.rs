@@ -1,0 +1,171 @@
+//! Starting, stopping, pausing and resuming an order's clocks as it moves.
+//! Called inside the move's transaction, so an order and its clocks never
+//! disagree.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use chrono::{DateTime, Utc};
+use kefu_core::calendar::Calendar;
+use kefu_core::org::Scope;
+use kefu_core::sla::{Clock, ClockKind, OrderFacts, choose, plan_clocks};
+use kefu_core::tickets::{Level, Move, Status, Ticket};
+use kefu_store::org::{dealers, departments};
+use kefu_store::sla::{breaches, clocks, policies};
+use kefu_store::{Conn, customers, tickets};
+
+use crate::{Actor, App, AppError, Result};
+
+/// Start the clocks of the policy that fits the order where it is now.
+pub(crate) async fn start_at_place(
+    tx: &mut Conn,
+    t: &mut Ticket,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let tier = customers::get(tx, Scope::Group, t.customer_id)
+        .await?
+        .and_then(|c| c.fields.tier);
+    let facts = OrderFacts {
+        category: t.category,
+        priority: t.priority,
+        channel: t.channel,
+        tier,
+        level: t.level,
+    };
+    let all = policies::active(tx).await?;
+    let Some(policy) = choose(&all, &facts) else {
+        t.policy_id = None;
+        return Ok(());
+    };
+    let place_calendar = match t.level {
+        Level::L3 => match t.department_id {
+            Some(d) => departments::get(tx, d)
+                .await?
+                .and_then(|d| d.fields.calendar_id),
+            None => None,
+        },
+        Level::L2 | Level::L1 => match t.dealer_id {
+            Some(d) => dealers::get(tx, d)
+                .await?
+                .and_then(|d| d.fields.calendar_id),
+            None => None,
+        },
+    };
+    let (calendar_id, calendar) =
+        crate::calendars::load(tx, policy.calendar_id.or(place_calendar)).await?;
+    let plans = plan_clocks(policy, &calendar, now);
+    let place = clocks::Place {
+        policy_id: Some(policy.id),
+        calendar_id: Some(calendar_id),
+        dealer_id: if t.level == Level::L3 {
+            None
+        } else {
+            t.dealer_id
+        },
+        department_id: if t.level == Level::L3 {
+            t.department_id
+        } else {
+            None
+        },
+    };
+    clocks::start(tx, t.id, place, now, &plans).await?;
+    t.policy_id = Some(policy.id);
+    Ok(())
+}
+
+/// Bring the clocks in line with a move that has just been made.
+pub(crate) async fn on_move(
+    tx: &mut Conn,
+    t: &mut Ticket,
+    m: Move,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match m {
+        Move::Dispatch | Move::Escalate => {
+            stop(tx, t.id, now, |_| true).await?;
+            start_at_place(tx, t, now).await?;
+        }
+        Move::Respond => {
+            stop(tx, t.id, now, |c| c.kind == ClockKind::Response).await?;
+            breaches::settle(tx, t.id, &["response"], now).await?;
+        }
+        Move::Wait => pause(tx, t.id, now, true).await?,
+        Move::Resume => pause(tx, t.id, now, false).await?,
+        Move::Answer | Move::Resolve => {
+            stop(tx, t.id, now, |_| true).await?;
+            breaches::settle(tx, t.id, &["response", "resolution", "escalation"], now).await?;
+        }
+        Move::Callback(_) | Move::Reopen if t.status == Status::Reopened => {
+            stop(tx, t.id, now, |_| true).await?;
+            start_at_place(tx, t, now).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Stop the chosen clocks, fired ones included (a response that came late
+/// no longer makes the order red).
+async fn stop(
+    tx: &mut Conn,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+    which: impl Fn(&Clock) -> bool,
+) -> Result<()> {
+    for mut c in clocks::for_ticket(tx, ticket_id).await? {
+        if c.stopped_at.is_none() && which(&c) {
+            c.stopped_at = Some(now);
+            clocks::save(tx, &c).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn pause(tx: &mut Conn, ticket_id: i64, now: DateTime<Utc>, pausing: bool) -> Result<()> {
+    let mut calendars: HashMap<Option<i64>, Calendar> = HashMap::new();
+    for mut c in clocks::for_ticket(tx, ticket_id).await? {
+        if !c.live() {
+            continue;
+        }
+        let cal = match calendars.entry(c.calendar_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(crate::calendars::load(tx, c.calendar_id).await?.1),
+        };
+        if pausing {
+            c.pause(now, cal);
+        } else {
+            c.resume(now, cal);
+        }
+        clocks::save(tx, &c).await?;
+    }
+    Ok(())
+}
+
+/// green (counting), yellow (warned), red (breached), grey (paused), or
+/// `none` when no clock runs on the order.
+pub fn sla_state(t: &Ticket, clocks: &[Clock]) -> &'static str {
+    if !t.status.is_open() {
+        return "none";
+    }
+    let current: Vec<&Clock> = clocks.iter().filter(|c| c.stopped_at.is_none()).collect();
+    if current.is_empty() {
+        "none"
+    } else if current.iter().any(|c| c.breached) {
+        "red"
+    } else if t.status == Status::WaitingCustomer || current.iter().any(|c| c.paused()) {
+        "grey"
+    } else if current.iter().any(|c| c.warned_at.is_some()) {
+        "yellow"
+    } else {
+        "green"
+    }
+}
+
+/// The clocks of an order the caller can see.
+pub async fn for_ticket(app: &App, who: &Actor, id: i64) -> Result<Vec<Clock>> {
+    let mut conn = app.store.read().await?;
+    tickets::get(&mut conn, who.ticket_scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(clocks::for_ticket(&mut conn, id).await?)
+}

@@ -1,0 +1,11 @@
+//! SLA policies: which clocks an order runs under once it reaches a dealer
+//! or a department, and the defaults the seed asks for.
+
+mod clocks;
+mod policies;
+mod scheduler;
+
+pub use clocks::{for_ticket, sla_state};
+pub(crate) use clocks::{on_move, start_at_place};
+pub use policies::{PolicyInput, create, ensure_defaults, get, list, update};
+pub use scheduler::{Scheduler, run_due};

@@ -1,0 +1,197 @@
+//! The scheduler: sleeps until the earliest clock needs attention or until a
+//! new clock is added, then fires what is due. Firing happens in one
+//! transaction per batch that also moves each clock on, so a clock fires
+//! once even across restarts and several instances (on PostgreSQL the
+//! claimed rows are locked with SKIP LOCKED).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kefu_core::org::{Role, Scope};
+use kefu_core::sla::{Clock, ClockKind, EscalationTarget};
+use kefu_core::tickets::{Level, Ticket};
+use kefu_store::org::departments;
+use kefu_store::org::users::{self, UserFilter};
+use kefu_store::sla::{breaches, clocks};
+use kefu_store::{Conn, PageRequest, notifications, tickets};
+use serde_json::json;
+use tokio::sync::Notify;
+
+use crate::journal::commit;
+use crate::{App, Result};
+
+/// Clocks fired per transaction.
+const BATCH: i64 = 200;
+/// The longest sleep: a clock added by another instance is seen within it.
+const MAX_SLEEP: Duration = Duration::from_secs(30);
+
+/// Fire every clock due at `now`; returns how many clock steps were taken.
+pub async fn run_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
+    let mut total = 0;
+    loop {
+        let mut tx = app.store.begin().await?;
+        let due = clocks::claim_due(&mut tx, now, BATCH).await?;
+        let n = due.len();
+        for mut c in due {
+            fire(&mut tx, &mut c, now).await?;
+        }
+        commit(tx).await?;
+        total += n;
+        if (n as i64) < BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>) -> Result<()> {
+    let Some(t) = tickets::get(tx, Scope::Group, c.ticket_id).await? else {
+        c.stopped_at = Some(now);
+        clocks::save(tx, c).await?;
+        return Ok(());
+    };
+    let warning_due =
+        c.warned_at.is_none() && c.warn_at.is_some_and(|w| w <= now) && c.due_at > now;
+    if warning_due {
+        c.warned_at = Some(now);
+        clocks::save(tx, c).await?;
+        let data = json!({ "clock": c.kind.as_str(), "due_at": c.due_at, "number": t.number });
+        tickets::insert_event(tx, t.id, "sla_warning", now, None, data.clone()).await?;
+        let people = workers(tx, &t).await?;
+        notifications::insert(tx, &people, Some(t.id), "sla_warning", now, &data).await?;
+        return Ok(());
+    }
+    if c.due_at > now {
+        // Moved since it was claimed (a resume); just look again later.
+        clocks::save(tx, c).await?;
+        return Ok(());
+    }
+    c.fired_at = Some(now);
+    c.breached = true;
+    clocks::save(tx, c).await?;
+    breaches::record(tx, c, &t, now).await?;
+    let late_ms = (now - c.due_at).num_milliseconds();
+    let data = json!({
+        "clock": c.kind.as_str(), "step": c.step, "to": c.target.map(|t| t.as_str()),
+        "due_at": c.due_at, "late_ms": late_ms, "number": t.number,
+    });
+    let (kind, people) = match c.kind {
+        ClockKind::Escalation => ("escalation", target(tx, &t, c.target).await?),
+        _ => {
+            let mut people = workers(tx, &t).await?;
+            people.extend(with_role(tx, Role::Manager, None).await?);
+            people.sort_unstable();
+            people.dedup();
+            ("sla_breach", people)
+        }
+    };
+    tickets::insert_event(tx, t.id, kind, now, None, data.clone()).await?;
+    notifications::insert(tx, &people, Some(t.id), kind, now, &data).await?;
+    Ok(())
+}
+
+/// Who works the order now: its assignee, else the department's liaisons
+/// (L3) or the dealer's staff (L2), else the agent who opened it.
+async fn workers(tx: &mut Conn, t: &Ticket) -> Result<Vec<i64>> {
+    if let Some(a) = t.assignee_id {
+        return Ok(vec![a]);
+    }
+    let people = match (t.level, t.department_id, t.dealer_id) {
+        (Level::L3, Some(d), _) => departments::get(tx, d)
+            .await?
+            .map(|d| d.fields.liaison_ids)
+            .unwrap_or_default(),
+        (Level::L2, _, Some(d)) => with_role(tx, Role::DealerStaff, Some(d)).await?,
+        _ => Vec::new(),
+    };
+    Ok(if people.is_empty() {
+        t.created_by.into_iter().collect()
+    } else {
+        people
+    })
+}
+
+/// Who an escalation step goes to; the managers when the order has no such
+/// person (a dealer's order has no department head).
+async fn target(tx: &mut Conn, t: &Ticket, to: Option<EscalationTarget>) -> Result<Vec<i64>> {
+    let dept = match t.department_id {
+        Some(d) => departments::get(tx, d).await?,
+        None => None,
+    };
+    let people: Vec<i64> = match (to, &dept) {
+        (Some(EscalationTarget::DepartmentHead), Some(d)) => d.fields.head_id.into_iter().collect(),
+        (Some(EscalationTarget::Vp), Some(d)) => d.fields.vp_id.into_iter().collect(),
+        (Some(EscalationTarget::Liaison), Some(d)) => d.fields.liaison_ids.clone(),
+        _ => Vec::new(),
+    };
+    if people.is_empty() {
+        with_role(tx, Role::Manager, None).await
+    } else {
+        Ok(people)
+    }
+}
+
+async fn with_role(tx: &mut Conn, role: Role, dealer_id: Option<i64>) -> Result<Vec<i64>> {
+    let filter = UserFilter {
+        role: Some(role),
+        dealer_id,
+        active: Some(true),
+        ..UserFilter::default()
+    };
+    let page = users::list(
+        tx,
+        Scope::Group,
+        &filter,
+        PageRequest::first(PageRequest::MAX_LIMIT),
+    )
+    .await?;
+    Ok(page.items.iter().map(|u| u.id).collect())
+}
+
+/// The running scheduler of one `kefu serve`.
+pub struct Scheduler {
+    stop: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Scheduler {
+    /// Fire what came due while kefu was down, then keep firing on time.
+    pub fn spawn(app: App) -> Scheduler {
+        let stop = Arc::new(Notify::new());
+        let stopping = stop.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                if let Err(e) = run_due(&app, app.now()).await {
+                    tracing::error!(error = %e, "firing clocks");
+                }
+                let pause = match next_due(&app).await {
+                    Ok(Some(at)) => (at - app.now())
+                        .to_std()
+                        .unwrap_or(Duration::ZERO)
+                        .min(MAX_SLEEP),
+                    Ok(None) => MAX_SLEEP,
+                    Err(e) => {
+                        tracing::error!(error = %e, "reading the next clock");
+                        Duration::from_secs(1)
+                    }
+                };
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => {}
+                    () = app.clock_wake.notified() => {}
+                    () = stopping.notified() => return,
+                }
+            }
+        });
+        Scheduler { stop, task }
+    }
+
+    pub async fn stop(self) {
+        self.stop.notify_one();
+        let _ = self.task.await;
+    }
+}
+
+async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
+    let mut conn = app.store.read().await?;
+    Ok(clocks::next_due(&mut conn).await?)
+}

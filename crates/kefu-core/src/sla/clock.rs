@@ -1,0 +1,262 @@
+//! The clocks an order runs under once it reaches a dealer or a department,
+//! and what each clock does next.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{EscalationTarget, Policy};
+use crate::calendar::Calendar;
+use crate::words::word_enum;
+
+word_enum!(
+    ClockKind, "kind", "invalid_clock_kind" {
+        Response = "response", Resolution = "resolution", Escalation = "escalation", Callback = "callback",
+    }
+);
+
+/// A clock about to be started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockPlan {
+    pub kind: ClockKind,
+    pub step: i64,
+    pub target: Option<EscalationTarget>,
+    pub minutes: i64,
+    pub due_at: DateTime<Utc>,
+    pub warn_at: Option<DateTime<Utc>>,
+}
+
+/// The response, resolution and escalation clocks for an order that reached
+/// a dealer or department at `start`, counted on `calendar`. A deadline the
+/// calendar cannot place (no working time at all) is left out rather than
+/// invented.
+pub fn plan_clocks(policy: &Policy, calendar: &Calendar, start: DateTime<Utc>) -> Vec<ClockPlan> {
+    let mut plans = Vec::new();
+    let warn = |minutes: i64| {
+        let at = minutes.saturating_mul(policy.warning_percent.clamp(1, 99)) / 100;
+        (at > 0).then(|| calendar.add_business(start, at)).flatten()
+    };
+    for (kind, minutes) in [
+        (ClockKind::Response, policy.response_minutes),
+        (ClockKind::Resolution, policy.resolution_minutes),
+    ] {
+        if let Some(m) = minutes.filter(|m| *m > 0)
+            && let Some(due_at) = calendar.add_business(start, m)
+        {
+            plans.push(ClockPlan {
+                kind,
+                step: 0,
+                target: None,
+                minutes: m,
+                due_at,
+                warn_at: warn(m),
+            });
+        }
+    }
+    for (i, step) in policy.escalations.iter().enumerate() {
+        if let Some(due_at) = calendar.add_business(start, step.after_minutes) {
+            plans.push(ClockPlan {
+                kind: ClockKind::Escalation,
+                step: i as i64 + 1,
+                target: Some(step.to),
+                minutes: step.after_minutes,
+                due_at,
+                warn_at: None,
+            });
+        }
+    }
+    plans
+}
+
+/// A clock as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Clock {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub kind: ClockKind,
+    /// 0 for response and resolution; 1, 2... for the escalation ladder.
+    pub step: i64,
+    /// Who an escalation goes to.
+    pub target: Option<EscalationTarget>,
+    pub policy_id: Option<i64>,
+    pub calendar_id: Option<i64>,
+    pub dealer_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub started_at: DateTime<Utc>,
+    /// The target in business minutes.
+    pub minutes: i64,
+    pub due_at: DateTime<Utc>,
+    pub warn_at: Option<DateTime<Utc>>,
+    pub warned_at: Option<DateTime<Utc>>,
+    /// Set while the order waits on the customer.
+    pub paused_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub remaining_minutes: Option<i64>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub fired_at: Option<DateTime<Utc>>,
+    pub breached: bool,
+}
+
+impl Clock {
+    pub fn paused(&self) -> bool {
+        self.paused_at.is_some()
+    }
+
+    /// Still counting or paused: neither stopped nor fired.
+    pub fn live(&self) -> bool {
+        self.stopped_at.is_none() && self.fired_at.is_none()
+    }
+
+    /// When the scheduler must next look at this clock: its warning point
+    /// until the warning is given, then its due instant; never while paused,
+    /// stopped or fired.
+    pub fn next_at(&self) -> Option<DateTime<Utc>> {
+        if !self.live() || self.paused() {
+            return None;
+        }
+        match (self.warn_at, self.warned_at) {
+            (Some(w), None) if w < self.due_at => Some(w),
+            _ => Some(self.due_at),
+        }
+    }
+
+    /// Pause at `now`: remember the business minutes left.
+    pub fn pause(&mut self, now: DateTime<Utc>, calendar: &Calendar) {
+        if self.live() && !self.paused() {
+            self.remaining_minutes =
+                Some(calendar.business_minutes_between(now, self.due_at).max(0));
+            self.paused_at = Some(now);
+        }
+    }
+
+    /// Resume at `now`: the deadlines move by the paused business time.
+    pub fn resume(&mut self, now: DateTime<Utc>, calendar: &Calendar) {
+        let Some(remaining) = self.remaining_minutes.take().filter(|_| self.paused()) else {
+            return;
+        };
+        self.paused_at = None;
+        let gap = self
+            .warn_at
+            .map(|w| calendar.business_minutes_between(w, self.due_at));
+        if let Some(due) = calendar.add_business(now, remaining) {
+            self.due_at = due;
+        }
+        if self.warned_at.is_none() {
+            self.warn_at = gap.and_then(|g| {
+                let left = remaining - g;
+                (left > 0)
+                    .then(|| calendar.add_business(now, left))
+                    .flatten()
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use chrono_tz::Asia::Shanghai;
+
+    use super::*;
+    use crate::sla::{EscalationStep, PolicyMatch};
+
+    fn seed_policy() -> Policy {
+        Policy {
+            id: 1,
+            name: "部门".into(),
+            calendar_id: None,
+            rank: 100,
+            matches: PolicyMatch::default(),
+            response_minutes: Some(120),
+            resolution_minutes: None,
+            warning_percent: 80,
+            escalations: vec![
+                EscalationStep {
+                    after_minutes: 2880,
+                    to: EscalationTarget::DepartmentHead,
+                },
+                EscalationStep {
+                    after_minutes: 4320,
+                    to: EscalationTarget::Vp,
+                },
+            ],
+            callback_attempts: 3,
+            callback_spacing_minutes: 1440,
+            active: true,
+        }
+    }
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Shanghai
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_seed_ladder_on_a_round_the_clock_calendar() {
+        let cal = Calendar::round_the_clock(Shanghai);
+        let start = at(2025, 3, 3, 10, 0);
+        let plans = plan_clocks(&seed_policy(), &cal, start);
+        let due: Vec<(ClockKind, i64, DateTime<Utc>)> =
+            plans.iter().map(|p| (p.kind, p.step, p.due_at)).collect();
+        assert_eq!(
+            due,
+            [
+                (ClockKind::Response, 0, at(2025, 3, 3, 12, 0)),
+                (ClockKind::Escalation, 1, at(2025, 3, 5, 10, 0)),
+                (ClockKind::Escalation, 2, at(2025, 3, 6, 10, 0)),
+            ]
+        );
+        assert_eq!(
+            plans[0].warn_at,
+            Some(at(2025, 3, 3, 11, 36)),
+            "80 % of 120 minutes"
+        );
+    }
+
+    #[test]
+    fn two_working_hours_skip_the_night_on_an_office_calendar() {
+        let cal = Calendar::china_office(Shanghai);
+        let plans = plan_clocks(&seed_policy(), &cal, at(2025, 3, 3, 17, 0));
+        assert_eq!(plans[0].due_at, at(2025, 3, 4, 10, 0));
+    }
+
+    #[test]
+    fn pausing_moves_the_deadlines_by_the_paused_business_time() {
+        let cal = Calendar::round_the_clock(Shanghai);
+        let plan = &plan_clocks(&seed_policy(), &cal, at(2025, 3, 3, 10, 0))[0];
+        let mut c = Clock {
+            id: 1,
+            ticket_id: 1,
+            kind: plan.kind,
+            step: 0,
+            target: None,
+            policy_id: Some(1),
+            calendar_id: None,
+            dealer_id: None,
+            department_id: None,
+            started_at: at(2025, 3, 3, 10, 0),
+            minutes: 120,
+            due_at: plan.due_at,
+            warn_at: plan.warn_at,
+            warned_at: None,
+            paused_at: None,
+            remaining_minutes: None,
+            stopped_at: None,
+            fired_at: None,
+            breached: false,
+        };
+        assert_eq!(c.next_at(), Some(at(2025, 3, 3, 11, 36)));
+        c.pause(at(2025, 3, 3, 11, 0), &cal);
+        assert_eq!(c.next_at(), None, "a paused clock is not looked at");
+        c.resume(at(2025, 3, 3, 14, 0), &cal);
+        assert_eq!(c.due_at, at(2025, 3, 3, 15, 0), "three paused hours later");
+        assert_eq!(c.warn_at, Some(at(2025, 3, 3, 14, 36)));
+        c.warned_at = c.warn_at;
+        assert_eq!(c.next_at(), Some(c.due_at));
+        c.fired_at = Some(c.due_at);
+        assert_eq!(c.next_at(), None);
+    }
+}

@@ -1,0 +1,116 @@
+//! Notifications for people: a clock's warning, breach or escalation.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use crate::sql::{Sql, expect_one};
+use crate::{Conn, Page, PageRequest, Result, row};
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub user_id: i64,
+    pub ticket_id: Option<i64>,
+    /// `sla_warning`, `sla_breach`, `escalation`.
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+pub async fn insert(
+    tx: &mut Conn,
+    user_ids: &[i64],
+    ticket_id: Option<i64>,
+    kind: &str,
+    at: DateTime<Utc>,
+    data: &serde_json::Value,
+) -> Result<()> {
+    for user in user_ids {
+        sqlx::query("INSERT INTO notifications (user_id, ticket_id, kind, at, data) VALUES ($1, $2, $3, $4, $5)")
+            .bind(*user)
+            .bind(ticket_id)
+            .bind(kind.to_owned())
+            .bind(at.timestamp_millis())
+            .bind(data.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A user's notifications, newest first.
+pub async fn list(
+    conn: &mut Conn,
+    user_id: i64,
+    unread_only: bool,
+    page: PageRequest,
+) -> Result<Page<Notification>> {
+    let mut q = Sql::new(
+        "SELECT id, user_id, ticket_id, kind, at, read_at, data FROM notifications WHERE user_id = ",
+    );
+    q.bind(user_id);
+    if unread_only {
+        q.push(" AND read_at IS NULL");
+    }
+    if let Some(after) = page.after {
+        q.push(" AND id < ").bind(after);
+    }
+    q.push(" ORDER BY id DESC LIMIT ").bind(page.limit + 1);
+    let rows = q.query().fetch_all(conn).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page, |n| n.id))
+}
+
+pub async fn unread_count(conn: &mut Conn, user_id: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    row::i64_(&r, "n")
+}
+
+/// Mark one of the user's notifications read (or unread); false if it is
+/// not theirs.
+pub async fn mark(
+    tx: &mut Conn,
+    user_id: i64,
+    id: i64,
+    read_at: Option<DateTime<Utc>>,
+) -> Result<bool> {
+    let done = sqlx::query("UPDATE notifications SET read_at = $1 WHERE id = $2 AND user_id = $3")
+        .bind(read_at.map(|d| d.timestamp_millis()))
+        .bind(id)
+        .bind(user_id)
+        .execute(tx)
+        .await?;
+    expect_one(done)
+}
+
+pub async fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<Option<Notification>> {
+    let r = sqlx::query(
+        "SELECT id, user_id, ticket_id, kind, at, read_at, data FROM notifications WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+fn from_row(r: &AnyRow) -> Result<Notification> {
+    Ok(Notification {
+        id: row::i64_(r, "id")?,
+        user_id: row::i64_(r, "user_id")?,
+        ticket_id: row::opt_i64(r, "ticket_id")?,
+        kind: row::text(r, "kind")?,
+        at: row::instant(r, "at")?,
+        read_at: row::opt_instant(r, "read_at")?,
+        data: row::json(r, "data")?,
+    })
+}

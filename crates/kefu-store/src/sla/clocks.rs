@@ -1,0 +1,181 @@
+//! Clocks: rows with a `next_at` instant and an index on it. The scheduler
+//! asks only for the earliest `next_at` and for the clocks due now; it never
+//! reads open orders.
+
+use chrono::{DateTime, Utc};
+use kefu_core::sla::{Clock, ClockKind, ClockPlan, EscalationTarget};
+use sqlx::any::AnyRow;
+
+use crate::sql::Sql;
+use crate::{Conn, Result, row};
+
+const COLUMNS: &str = "id, ticket_id, kind, step, target, policy_id, calendar_id, dealer_id, \
+    department_id, started_at, minutes, due_at, warn_at, warned_at, paused_at, remaining_minutes, \
+    stopped_at, fired_at, breached";
+
+/// Where the clocks of an order are counted.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    pub policy_id: Option<i64>,
+    pub calendar_id: Option<i64>,
+    pub dealer_id: Option<i64>,
+    pub department_id: Option<i64>,
+}
+
+pub async fn start(
+    tx: &mut Conn,
+    ticket_id: i64,
+    place: Place,
+    started_at: DateTime<Utc>,
+    plans: &[ClockPlan],
+) -> Result<()> {
+    for p in plans {
+        let next_at = match p.warn_at {
+            Some(w) if w < p.due_at => w,
+            _ => p.due_at,
+        };
+        let mut q = Sql::new(
+            "INSERT INTO clocks (ticket_id, kind, step, target, policy_id, calendar_id, dealer_id, \
+             department_id, started_at, minutes, due_at, warn_at, next_at) VALUES (",
+        );
+        q.bind(ticket_id)
+            .push(", ")
+            .bind(p.kind.as_str())
+            .push(", ")
+            .bind(p.step);
+        q.push(", ")
+            .bind(p.target.map(|t| t.as_str()))
+            .push(", ")
+            .bind(place.policy_id);
+        q.push(", ")
+            .bind(place.calendar_id)
+            .push(", ")
+            .bind(place.dealer_id);
+        q.push(", ")
+            .bind(place.department_id)
+            .push(", ")
+            .bind(started_at.timestamp_millis());
+        q.push(", ")
+            .bind(p.minutes)
+            .push(", ")
+            .bind(p.due_at.timestamp_millis());
+        q.push(", ").bind(p.warn_at.map(|w| w.timestamp_millis()));
+        q.push(", ").bind(next_at.timestamp_millis()).push(")");
+        q.query().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Every clock of an order, oldest first.
+pub async fn for_ticket(conn: &mut Conn, ticket_id: i64) -> Result<Vec<Clock>> {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS)
+        .push(" FROM clocks WHERE ticket_id = ")
+        .bind(ticket_id)
+        .push(" ORDER BY id");
+    q.query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// The clocks of several orders (a page of a queue), in one query.
+pub async fn for_tickets(conn: &mut Conn, ticket_ids: &[i64]) -> Result<Vec<Clock>> {
+    if ticket_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS).push(" FROM clocks WHERE ticket_id IN (");
+    q.binds(ticket_ids.iter().copied()).push(") ORDER BY id");
+    q.query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Write a clock's changeable state and when to look at it next.
+pub async fn save(tx: &mut Conn, c: &Clock) -> Result<()> {
+    let ms = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp_millis());
+    let mut q = Sql::new(
+        "UPDATE clocks SET (due_at, warn_at, warned_at, paused_at, remaining_minutes, stopped_at, \
+         fired_at, breached, next_at) = (",
+    );
+    q.bind(c.due_at.timestamp_millis())
+        .push(", ")
+        .bind(ms(c.warn_at));
+    q.push(", ")
+        .bind(ms(c.warned_at))
+        .push(", ")
+        .bind(ms(c.paused_at));
+    q.push(", ")
+        .bind(c.remaining_minutes)
+        .push(", ")
+        .bind(ms(c.stopped_at));
+    q.push(", ")
+        .bind(ms(c.fired_at))
+        .push(", ")
+        .bind(i64::from(c.breached));
+    q.push(", ")
+        .bind(ms(c.next_at()))
+        .push(") WHERE id = ")
+        .bind(c.id);
+    q.query().execute(tx).await?;
+    Ok(())
+}
+
+/// Clocks whose next instant has come, earliest first, claimed for this
+/// transaction: on PostgreSQL rows another instance holds are skipped, so
+/// several `kefu serve` never fire one clock twice.
+pub async fn claim_due(tx: &mut Conn, now: DateTime<Utc>, limit: i64) -> Result<Vec<Clock>> {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS)
+        .push(" FROM clocks WHERE next_at IS NOT NULL AND next_at <= ");
+    q.bind(now.timestamp_millis())
+        .push(" ORDER BY next_at LIMIT ")
+        .bind(limit);
+    if tx.backend_name() == "PostgreSQL" {
+        q.push(" FOR UPDATE SKIP LOCKED");
+    }
+    q.query()
+        .fetch_all(tx)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// The earliest instant any clock needs attention.
+pub async fn next_due(conn: &mut Conn) -> Result<Option<DateTime<Utc>>> {
+    let r = sqlx::query("SELECT min(next_at) AS n FROM clocks WHERE next_at IS NOT NULL")
+        .fetch_one(conn)
+        .await?;
+    row::opt_i64(&r, "n")?.map(row::from_millis).transpose()
+}
+
+fn from_row(r: &AnyRow) -> Result<Clock> {
+    Ok(Clock {
+        id: row::i64_(r, "id")?,
+        ticket_id: row::i64_(r, "ticket_id")?,
+        kind: row::parsed(r, "kind", ClockKind::parse)?,
+        step: row::i64_(r, "step")?,
+        target: row::opt_text(r, "target")?.and_then(|t| EscalationTarget::parse(&t).ok()),
+        policy_id: row::opt_i64(r, "policy_id")?,
+        calendar_id: row::opt_i64(r, "calendar_id")?,
+        dealer_id: row::opt_i64(r, "dealer_id")?,
+        department_id: row::opt_i64(r, "department_id")?,
+        started_at: row::instant(r, "started_at")?,
+        minutes: row::i64_(r, "minutes")?,
+        due_at: row::instant(r, "due_at")?,
+        warn_at: row::opt_instant(r, "warn_at")?,
+        warned_at: row::opt_instant(r, "warned_at")?,
+        paused_at: row::opt_instant(r, "paused_at")?,
+        remaining_minutes: row::opt_i64(r, "remaining_minutes")?,
+        stopped_at: row::opt_instant(r, "stopped_at")?,
+        fired_at: row::opt_instant(r, "fired_at")?,
+        breached: row::flag(r, "breached")?,
+    })
+}

@@ -1,0 +1,65 @@
+//! The logged-in user's notifications: clock warnings, breaches, escalations.
+
+use axum::Json as JsonOut;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, patch};
+use kefu_app::{App, Page};
+use kefu_store::notifications::Notification;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::page;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Caller, Id, Json, Query};
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/api/v1/notifications", get(list))
+        .route("/api/v1/notifications/{id}", patch(mark))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationQuery {
+    /// Only unread ones.
+    unread: Option<bool>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// The caller's notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(NotificationQuery),
+    responses((status = 200, body = Page<Notification>)), security(("bearer" = [])))]
+pub async fn list(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Query(q): Query<NotificationQuery>,
+) -> ApiResult<JsonOut<Page<Notification>>> {
+    let p = page(q.limit, q.cursor.as_deref())?;
+    Ok(JsonOut(
+        kefu_app::notifications::list(&app, &who, q.unread.unwrap_or(false), p).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkBody {
+    /// true marks it read, false unread.
+    read: bool,
+}
+
+/// Mark one of the caller's notifications read or unread.
+#[utoipa::path(patch, path = "/api/v1/notifications/{id}", tag = "notifications", request_body = MarkBody,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Notification), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn mark(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Id(id): Id,
+    Json(body): Json<MarkBody>,
+) -> ApiResult<JsonOut<Notification>> {
+    Ok(JsonOut(
+        kefu_app::notifications::mark(&app, &who, id, body.read).await?,
+    ))
+}
