@@ -8,8 +8,8 @@ use std::collections::hash_map::Entry;
 use chrono::{DateTime, Utc};
 use kefu_core::calendar::Calendar;
 use kefu_core::org::Scope;
-use kefu_core::sla::{Clock, ClockKind, OrderFacts, choose, plan_clocks};
-use kefu_core::tickets::{Level, Move, Status, Ticket};
+use kefu_core::sla::{Clock, ClockKind, ClockPlan, OrderFacts, choose, plan_clocks};
+use kefu_core::tickets::{CallbackOutcome, Level, Move, Status, Ticket};
 use kefu_store::org::{dealers, departments};
 use kefu_store::sla::{breaches, clocks, policies};
 use kefu_store::{Conn, customers, tickets};
@@ -99,8 +99,53 @@ pub(crate) async fn on_move(
             stop(tx, t.id, now, |_| true).await?;
             start_at_place(tx, t, now).await?;
         }
+        Move::Callback(CallbackOutcome::Unreached { last: false }) => {
+            stop(tx, t.id, now, |c| c.kind == ClockKind::Callback).await?;
+            schedule_callback(tx, t, now).await?;
+        }
+        Move::Callback(_) => stop(tx, t.id, now, |c| c.kind == ClockKind::Callback).await?,
         _ => {}
     }
+    Ok(())
+}
+
+/// How many callback attempts the order's policy allows.
+pub(crate) async fn callback_attempts(tx: &mut Conn, t: &Ticket) -> Result<i64> {
+    Ok(match t.policy_id {
+        Some(id) => policies::get(tx, id).await?.map(|p| p.callback_attempts),
+        None => None,
+    }
+    .unwrap_or(crate::tickets::CALLBACK_ATTEMPTS))
+}
+
+/// The next callback attempt, the policy's spacing later in business time
+/// (default: one working day, 480 minutes, on the default calendar).
+async fn schedule_callback(tx: &mut Conn, t: &Ticket, now: DateTime<Utc>) -> Result<()> {
+    let policy = match t.policy_id {
+        Some(id) => policies::get(tx, id).await?,
+        None => None,
+    };
+    let minutes = policy.as_ref().map_or(480, |p| p.callback_spacing_minutes);
+    let (calendar_id, calendar) =
+        crate::calendars::load(tx, policy.as_ref().and_then(|p| p.calendar_id)).await?;
+    let Some(due_at) = calendar.add_business(now, minutes) else {
+        return Ok(());
+    };
+    let plan = ClockPlan {
+        kind: ClockKind::Callback,
+        step: t.callback_attempts + 1,
+        target: None,
+        minutes,
+        due_at,
+        warn_at: None,
+    };
+    let place = clocks::Place {
+        policy_id: t.policy_id,
+        calendar_id: Some(calendar_id),
+        dealer_id: t.dealer_id,
+        department_id: t.department_id,
+    };
+    clocks::start(tx, t.id, place, now, &[plan]).await?;
     Ok(())
 }
 
@@ -147,7 +192,10 @@ pub fn sla_state(t: &Ticket, clocks: &[Clock]) -> &'static str {
     if !t.status.is_open() {
         return "none";
     }
-    let current: Vec<&Clock> = clocks.iter().filter(|c| c.stopped_at.is_none()).collect();
+    let current: Vec<&Clock> = clocks
+        .iter()
+        .filter(|c| c.stopped_at.is_none() && c.kind != ClockKind::Callback)
+        .collect();
     if current.is_empty() {
         "none"
     } else if current.iter().any(|c| c.breached) {

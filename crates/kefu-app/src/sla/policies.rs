@@ -40,7 +40,8 @@ pub struct PolicyInput {
     /// Callback attempts before an unreachable customer's order closes (default 3).
     #[serde(default)]
     pub callback_attempts: Option<i64>,
-    /// Business minutes between callback attempts (default 1440).
+    /// Business minutes between callback attempts (default 480: a working
+    /// day on the default office calendar, so three attempts take three days).
     #[serde(default)]
     pub callback_spacing_minutes: Option<i64>,
     #[serde(default)]
@@ -110,7 +111,7 @@ impl PolicyInput {
                 "callback_spacing_minutes",
                 self.callback_spacing_minutes,
             )?
-            .unwrap_or(1440),
+            .unwrap_or(480),
             active: self.active.unwrap_or(true),
         })
     }
@@ -248,7 +249,7 @@ pub async fn ensure_defaults(app: &App) -> Result<()> {
                 },
             ],
             callback_attempts: 3,
-            callback_spacing_minutes: 1440,
+            callback_spacing_minutes: 480,
             active: true,
         },
         Policy {
@@ -268,7 +269,7 @@ pub async fn ensure_defaults(app: &App) -> Result<()> {
                 to: EscalationTarget::Manager,
             }],
             callback_attempts: 3,
-            callback_spacing_minutes: 1440,
+            callback_spacing_minutes: 480,
             active: true,
         },
     ];

@@ -67,6 +67,15 @@ async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>) -> Result<()> {
         return Ok(());
     }
     c.fired_at = Some(now);
+    if c.kind == ClockKind::Callback {
+        // Time to call the customer again; no one is late.
+        clocks::save(tx, c).await?;
+        let data = json!({ "attempt": c.step, "number": t.number });
+        tickets::insert_event(tx, t.id, "callback_due", now, None, data.clone()).await?;
+        let people: Vec<i64> = t.created_by.into_iter().collect();
+        notifications::insert(tx, &people, Some(t.id), "callback_due", now, &data).await?;
+        return Ok(());
+    }
     c.breached = true;
     clocks::save(tx, c).await?;
     breaches::record(tx, c, &t, now).await?;

@@ -4,7 +4,7 @@ mod create;
 mod moves;
 
 pub use create::{TicketInput, create};
-pub use moves::{Action, act};
+pub use moves::{Action, CALLBACK_ATTEMPTS, act};
 
 use std::collections::HashMap;
 

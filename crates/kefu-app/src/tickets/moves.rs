@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use crate::journal::{Written, commit, record};
 use crate::{Actor, App, AppError, Result};
 
-/// Callback attempts before an unreachable customer's order closes.
+/// Callback attempts before an unreachable customer's order closes, when no
+/// policy says otherwise.
 pub const CALLBACK_ATTEMPTS: i64 = 3;
 
 /// A move with what it carries.
@@ -66,10 +67,11 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
         .await?
         .ok_or(AppError::NotFound)?;
     let mut t = before.clone();
-    let m = the_move(&action, &t);
+    let attempts = crate::sla::callback_attempts(&mut tx, &t).await?;
+    let m = the_move(&action, &t, attempts);
     check_role(who, &t, m)?;
     let next = t.state().apply(m).map_err(conflict)?;
-    let data = apply(&mut tx, who, &mut t, &action).await?;
+    let data = apply(&mut tx, who, &mut t, &action, attempts).await?;
     t.set_state(next);
     t.updated_at = now;
     match t.status {
@@ -110,7 +112,7 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     Ok(view)
 }
 
-fn the_move(a: &Action, t: &Ticket) -> Move {
+fn the_move(a: &Action, t: &Ticket, attempts: i64) -> Move {
     match a {
         Action::Answer { .. } => Move::Answer,
         Action::Dispatch { .. } => Move::Dispatch,
@@ -130,7 +132,7 @@ fn the_move(a: &Action, t: &Ticket) -> Move {
             CallbackOutcome::Dissatisfied
         }),
         Action::Callback { reached: false, .. } => Move::Callback(CallbackOutcome::Unreached {
-            last: t.callback_attempts + 1 >= CALLBACK_ATTEMPTS,
+            last: t.callback_attempts + 1 >= attempts,
         }),
         Action::Reopen { .. } => Move::Reopen,
         Action::Note { .. } => Move::Note,
@@ -179,7 +181,13 @@ fn note(raw: &Option<String>) -> Result<Option<String>> {
 
 /// Carry out what the move changes besides the state, and say it as the
 /// event's data.
-async fn apply(tx: &mut Conn, who: &Actor, t: &mut Ticket, a: &Action) -> Result<Value> {
+async fn apply(
+    tx: &mut Conn,
+    who: &Actor,
+    t: &mut Ticket,
+    a: &Action,
+    attempts: i64,
+) -> Result<Value> {
     Ok(match a {
         Action::Answer { note: n } | Action::Respond { note: n } | Action::Resume { note: n } => {
             json!({ "note": note(n)? })
@@ -281,7 +289,7 @@ async fn apply(tx: &mut Conn, who: &Actor, t: &mut Ticket, a: &Action) -> Result
                 ));
             }
             t.callback_attempts += 1;
-            if !reached && t.callback_attempts >= CALLBACK_ATTEMPTS {
+            if !reached && t.callback_attempts >= attempts {
                 t.close_reason = Some("unreachable".into());
             }
             json!({ "reached": reached, "satisfaction": satisfaction, "attempt": t.callback_attempts, "note": note(n)? })

@@ -30,7 +30,7 @@ CREATE TABLE sla_policies (
     -- [{"after_minutes":2880,"to":"department_head"}, ...]
     escalations               TEXT NOT NULL DEFAULT '[]',
     callback_attempts         INTEGER NOT NULL DEFAULT 3,
-    callback_spacing_minutes  INTEGER NOT NULL DEFAULT 1440,
+    callback_spacing_minutes  INTEGER NOT NULL DEFAULT 480,
     active                    INTEGER NOT NULL DEFAULT 1,
     created_at                INTEGER NOT NULL,
     updated_at                INTEGER NOT NULL

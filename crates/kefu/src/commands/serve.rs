@@ -9,6 +9,12 @@ use crate::config::{ServeArgs, resolve};
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let settings = resolve(&args.db, args.listen.as_deref())?;
     tracing::debug!(?settings, "starting");
+    // One `kefu serve` owns an embedded data folder: its clocks must fire
+    // once. (On PostgreSQL several instances share the work instead.)
+    let _owner = match settings.database_url {
+        None => Some(own_data_folder(&settings.data)?),
+        Some(_) => None,
+    };
     let app = super::open_app(&settings).await?;
     let admin_password = std::env::var("KEFU_ADMIN_PASSWORD")
         .ok()
@@ -50,6 +56,31 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     scheduler.stop().await;
     store.close().await;
     Ok(())
+}
+
+/// Hold an exclusive lock on `kefu.lock` in the data folder for as long as
+/// the returned file lives; the operating system releases it if we die.
+fn own_data_folder(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating the data folder {}", dir.display()))?;
+    let path = dir.join("kefu.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another kefu serve is already running on the data folder {}; \
+             stop it first, or use PostgreSQL to run several",
+            dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", path.display()))
+        }
+    }
 }
 
 async fn shutdown_signal() {

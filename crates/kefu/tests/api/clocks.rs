@@ -512,3 +512,72 @@ async fn notifications_are_the_users_own(t: TestApp) {
     let (_, p) = t.get(&w.liaison, "/api/v1/notifications?unread=true").await;
     assert_eq!(p["items"].as_array().unwrap().len(), 1);
 }
+
+both!(unreached_callbacks_are_retried_a_working_day_apart);
+async fn unreached_callbacks_are_retried_a_working_day_apart(t: TestApp) {
+    let w = world(&t).await;
+    let id = open(&t, &w).await;
+    // Two attempts, a minute apart, on the 7x24 calendar.
+    let cal = t.get(&t.admin, "/api/v1/calendars").await.1["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "7x24")
+        .unwrap()["id"]
+        .clone();
+    t.create(&t.admin, "/api/v1/sla-policies", json!({"name": "回访", "rank": 5, "match": {"levels": ["L3"]},
+        "response_minutes": 600, "callback_attempts": 2, "callback_spacing_minutes": 60, "calendar_id": cal}))
+        .await;
+    step(
+        &t,
+        &w.agent,
+        id,
+        "escalate",
+        json!({"department_id": w.quality}),
+    )
+    .await;
+    step(
+        &t,
+        &w.liaison,
+        id,
+        "resolve",
+        json!({"resolution": "已处理"}),
+    )
+    .await;
+    let r = step(&t, &w.agent, id, "callback", json!({"reached": false})).await;
+    assert_eq!(r["status"], "resolved");
+    let callback: Vec<&Value> = r["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "callback")
+        .collect();
+    assert_eq!(callback.len(), 1);
+    assert_eq!(
+        (at(&callback[0]["due_at"]) - at(&callback[0]["started_at"])).num_minutes(),
+        60
+    );
+    assert_eq!(
+        r["sla_state"], "none",
+        "a resolved order is not late for its callback"
+    );
+    assert_eq!(advance(&t, 59 * 60).await, 0);
+    assert_eq!(advance(&t, 2 * 60).await, 1);
+    assert_eq!(
+        kinds(&t, &w.agent).await,
+        ["callback_due"],
+        "the agent who opened it calls again"
+    );
+    let r = step(&t, &w.agent, id, "callback", json!({"reached": false})).await;
+    assert_eq!(r["status"], "closed", "the policy allows two attempts");
+    assert_eq!(r["close_reason"], "unreachable");
+    assert!(
+        r["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["kind"] != "callback"
+                || !c["fired_at"].is_null()
+                || !c["stopped_at"].is_null())
+    );
+}
