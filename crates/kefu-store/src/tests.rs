@@ -89,3 +89,19 @@ async fn customer_and_vehicle_lookups_use_indexes() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_scheduler_reads_only_the_index_on_due_clocks() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = Store::open_sqlite(dir.path(), &StoreOptions::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let due = crate::sla::clocks::due_query(chrono::Utc::now(), 200, false);
+    let p = plan(&store, due).await;
+    assert_no_scan(&p);
+    assert!(p.contains("clocks_next_idx"), "{p}");
+    let p = plan(&store, Sql::new(crate::sla::clocks::NEXT_DUE)).await;
+    assert_no_scan(&p);
+    assert!(p.contains("clocks_next_idx"), "{p}");
+}

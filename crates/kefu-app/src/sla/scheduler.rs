@@ -25,6 +25,9 @@ use crate::{App, Result};
 const BATCH: i64 = 200;
 /// The longest sleep: a clock added by another instance is seen within it.
 const MAX_SLEEP: Duration = Duration::from_secs(30);
+/// The shortest: a clock still due after a run is held by another instance
+/// (or cannot be fired); look again soon, without spinning.
+const MIN_SLEEP: Duration = Duration::from_millis(20);
 
 /// Fire every clock due at `now`; returns how many clock steps were taken.
 pub async fn run_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
@@ -177,7 +180,7 @@ impl Scheduler {
                     Ok(Some(at)) => (at - app.now())
                         .to_std()
                         .unwrap_or(Duration::ZERO)
-                        .min(MAX_SLEEP),
+                        .clamp(MIN_SLEEP, MAX_SLEEP),
                     Ok(None) => MAX_SLEEP,
                     Err(e) => {
                         tracing::error!(error = %e, "reading the next clock");

@@ -131,16 +131,9 @@ pub async fn save(tx: &mut Conn, c: &Clock) -> Result<()> {
 /// transaction: on PostgreSQL rows another instance holds are skipped, so
 /// several `kefu serve` never fire one clock twice.
 pub async fn claim_due(tx: &mut Conn, now: DateTime<Utc>, limit: i64) -> Result<Vec<Clock>> {
-    let mut q = Sql::new("SELECT ");
-    q.push(COLUMNS)
-        .push(" FROM clocks WHERE next_at IS NOT NULL AND next_at <= ");
-    q.bind(now.timestamp_millis())
-        .push(" ORDER BY next_at LIMIT ")
-        .bind(limit);
-    if tx.backend_name() == "PostgreSQL" {
-        q.push(" FOR UPDATE SKIP LOCKED");
-    }
-    q.query()
+    let postgres = tx.backend_name() == "PostgreSQL";
+    due_query(now, limit, postgres)
+        .query()
         .fetch_all(tx)
         .await?
         .iter()
@@ -148,11 +141,24 @@ pub async fn claim_due(tx: &mut Conn, now: DateTime<Utc>, limit: i64) -> Result<
         .collect()
 }
 
+pub(crate) fn due_query(now: DateTime<Utc>, limit: i64, postgres: bool) -> Sql {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS)
+        .push(" FROM clocks WHERE next_at IS NOT NULL AND next_at <= ");
+    q.bind(now.timestamp_millis())
+        .push(" ORDER BY next_at LIMIT ")
+        .bind(limit);
+    if postgres {
+        q.push(" FOR UPDATE SKIP LOCKED");
+    }
+    q
+}
+
+pub(crate) const NEXT_DUE: &str = "SELECT min(next_at) AS n FROM clocks WHERE next_at IS NOT NULL";
+
 /// The earliest instant any clock needs attention.
 pub async fn next_due(conn: &mut Conn) -> Result<Option<DateTime<Utc>>> {
-    let r = sqlx::query("SELECT min(next_at) AS n FROM clocks WHERE next_at IS NOT NULL")
-        .fetch_one(conn)
-        .await?;
+    let r = sqlx::query(NEXT_DUE).fetch_one(conn).await?;
     row::opt_i64(&r, "n")?.map(row::from_millis).transpose()
 }
 
