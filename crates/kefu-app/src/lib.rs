@@ -16,6 +16,7 @@ pub mod demo;
 pub mod imports;
 pub mod notifications;
 pub mod org;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod vehicles;

@@ -21,6 +21,7 @@ pub mod calendars;
 pub mod customers;
 pub mod notifications;
 pub mod org;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod vehicles;

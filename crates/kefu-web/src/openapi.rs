@@ -7,7 +7,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{
-    audit, auth, calendars, customers, health, imports, notifications, org, sla, tickets, vehicles,
+    audit, auth, calendars, customers, health, imports, notifications, org, reports, sla, tickets,
+    vehicles,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +37,7 @@ use crate::routes::{
         tickets::wait, tickets::resume, tickets::resolve, tickets::callback, tickets::reopen, tickets::notes,
         imports::create,
         audit::list,
+        reports::overtime,
     ),
     modifiers(&Bearer),
     tags(
@@ -49,6 +51,7 @@ use crate::routes::{
         (name = "notifications", description = "The caller's notifications"),
         (name = "imports", description = "Bulk import from CSV and Excel"),
         (name = "audit", description = "Who did what"),
+        (name = "reports", description = "Overtime and efficiency analysis"),
         (name = "system", description = "Health and metrics"),
     )
 )]

@@ -43,6 +43,9 @@ pub enum Permission {
     AssignTickets,
     /// Create and change business calendars and SLA policies.
     ManageSla,
+    /// Read the reports (overtime analysis); a department head sees only
+    /// their own department's numbers.
+    ReadReports,
 }
 
 impl Role {
@@ -112,6 +115,7 @@ impl Role {
                 Admin | Manager | Agent | DealerStaff | Liaison | DeptHead
             ),
             AssignTickets => matches!(self, Admin | Manager | DealerStaff | Liaison | DeptHead),
+            ReadReports => matches!(self, Admin | Manager | DeptHead | Vp),
         }
     }
 }

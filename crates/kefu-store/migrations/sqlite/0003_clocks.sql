@@ -69,6 +69,8 @@ CREATE TABLE clocks (
 );
 CREATE INDEX clocks_next_idx ON clocks (next_at) WHERE next_at IS NOT NULL;
 CREATE INDEX clocks_ticket_idx ON clocks (ticket_id, id);
+-- The overtime report reads clocks by when they came due.
+CREATE INDEX clocks_due_idx ON clocks (due_at);
 
 -- Every breach, for the overtime analysis: who, where, which step, the due
 -- instant and when the thing actually happened (NULL until it does).

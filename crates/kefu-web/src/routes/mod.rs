@@ -8,6 +8,7 @@ pub mod health;
 pub mod imports;
 pub mod notifications;
 pub mod org;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod vehicles;
@@ -28,6 +29,7 @@ pub fn api() -> Router<App> {
         .merge(sla::router())
         .merge(notifications::router())
         .merge(audit::router())
+        .merge(reports::router())
 }
 
 /// `?limit=` (default 50, at most 200) and `?cursor=` (the previous page's

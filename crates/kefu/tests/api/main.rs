@@ -13,6 +13,7 @@ mod clocks;
 mod customers;
 mod imports;
 mod org;
+mod reports;
 mod scoping;
 mod system;
 mod tickets;
