@@ -91,6 +91,13 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     }
     crate::sla::on_move(&mut tx, &mut t, m, now).await?;
     tickets::update(&mut tx, &t).await?;
+    if let (Move::Assign, Some(assignee)) = (m, t.assignee_id)
+        && assignee != who.user_id
+    {
+        let note = json!({ "number": t.number, "by": who.user_id, "note": data["note"] });
+        kefu_store::notifications::insert(&mut tx, &[assignee], Some(id), "assigned", now, &note)
+            .await?;
+    }
     tickets::insert_event(&mut tx, id, m.name(), now, Some(who.user_id), data).await?;
     record(
         &mut tx,

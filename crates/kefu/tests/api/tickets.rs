@@ -308,10 +308,14 @@ async fn l3_escalated_assigned_by_the_liaison_answered_by_the_engineer(t: TestAp
         &w.liaison,
         id,
         "assign",
-        json!({"user_id": w.engineer_id}),
+        json!({"user_id": w.engineer_id, "note": "请跟进"}),
     )
     .await;
     assert_eq!(r["assignee_id"], w.engineer_id);
+    let (_, inbox) = t.get(&w.engineer, "/api/v1/notifications").await;
+    assert_eq!(inbox["items"][0]["kind"], "assigned", "{inbox}");
+    assert_eq!(inbox["items"][0]["ticket_id"], id);
+    assert_eq!(inbox["items"][0]["data"]["note"], "请跟进");
     let (_, mine) = t
         .get(
             &w.engineer,
