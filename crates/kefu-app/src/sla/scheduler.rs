@@ -33,16 +33,54 @@ const MIN_SLEEP: Duration = Duration::from_millis(20);
 pub async fn run_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
     let mut total = 0;
     loop {
-        let mut tx = app.store.begin().await?;
-        let due = clocks::claim_due(&mut tx, now, BATCH).await?;
-        let n = due.len();
-        for mut c in due {
-            fire(&mut tx, &mut c, now).await?;
+        match fire_batch(app, now).await {
+            Ok(n) => {
+                total += n;
+                if (n as i64) < BATCH {
+                    return Ok(total);
+                }
+            }
+            Err(e) => {
+                // One bad clock must not hold up the others: go one by one.
+                tracing::warn!(error = %e, "a batch of clocks failed; firing them one at a time");
+                return Ok(total + fire_one_by_one(app, now).await?);
+            }
         }
-        commit(tx).await?;
-        total += n;
-        if (n as i64) < BATCH {
-            return Ok(total);
+    }
+}
+
+async fn fire_batch(app: &App, now: DateTime<Utc>) -> Result<usize> {
+    let mut tx = app.store.begin().await?;
+    let due = clocks::claim_due(&mut tx, now, BATCH).await?;
+    let n = due.len();
+    for mut c in due {
+        fire(&mut tx, &mut c, now).await?;
+    }
+    commit(tx).await?;
+    Ok(n)
+}
+
+/// Each clock in its own transaction; one that fails is looked at again in
+/// a minute, and the error is logged.
+async fn fire_one_by_one(app: &App, now: DateTime<Utc>) -> Result<usize> {
+    let mut fired = 0;
+    loop {
+        let mut tx = app.store.begin().await?;
+        let Some(mut c) = clocks::claim_due(&mut tx, now, 1).await?.pop() else {
+            return Ok(fired);
+        };
+        match fire(&mut tx, &mut c, now).await {
+            Ok(()) => {
+                commit(tx).await?;
+                fired += 1;
+            }
+            Err(e) => {
+                drop(tx);
+                tracing::error!(clock = c.id, ticket = c.ticket_id, error = %e, "cannot fire a clock; retrying in a minute");
+                let mut tx = app.store.begin().await?;
+                clocks::defer(&mut tx, c.id, now + chrono::Duration::minutes(1)).await?;
+                commit(tx).await?;
+            }
         }
     }
 }

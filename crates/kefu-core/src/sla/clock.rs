@@ -1,7 +1,7 @@
 //! The clocks an order runs under once it reaches a dealer or a department,
 //! and what each clock does next.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -32,9 +32,15 @@ pub struct ClockPlan {
 /// invented.
 pub fn plan_clocks(policy: &Policy, calendar: &Calendar, start: DateTime<Utc>) -> Vec<ClockPlan> {
     let mut plans = Vec::new();
+    // The warning point to the second: 50 % of one minute is 30 seconds.
     let warn = |minutes: i64| {
-        let at = minutes.saturating_mul(policy.warning_percent.clamp(1, 99)) / 100;
-        (at > 0).then(|| calendar.add_business(start, at)).flatten()
+        let secs = minutes
+            .saturating_mul(60)
+            .saturating_mul(policy.warning_percent.clamp(1, 99))
+            / 100;
+        (secs > 0)
+            .then(|| calendar.add_business_duration(start, TimeDelta::seconds(secs)))
+            .flatten()
     };
     for (kind, minutes) in [
         (ClockKind::Response, policy.response_minutes),
@@ -214,6 +220,20 @@ mod tests {
             Some(at(2025, 3, 3, 11, 36)),
             "80 % of 120 minutes"
         );
+    }
+
+    #[test]
+    fn warning_points_are_exact_to_the_second() {
+        let cal = Calendar::round_the_clock(Shanghai);
+        let policy = Policy {
+            response_minutes: Some(1),
+            warning_percent: 50,
+            escalations: Vec::new(),
+            ..seed_policy()
+        };
+        let start = at(2025, 3, 3, 10, 0);
+        let plans = plan_clocks(&policy, &cal, start);
+        assert_eq!(plans[0].warn_at, Some(start + TimeDelta::seconds(30)));
     }
 
     #[test]

@@ -156,6 +156,16 @@ pub(crate) fn due_query(now: DateTime<Utc>, limit: i64, postgres: bool) -> Sql {
 
 pub(crate) const NEXT_DUE: &str = "SELECT min(next_at) AS n FROM clocks WHERE next_at IS NOT NULL";
 
+/// Look at a clock again at `until` (one that could not be fired now).
+pub async fn defer(tx: &mut Conn, id: i64, until: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE clocks SET next_at = $1 WHERE id = $2")
+        .bind(until.timestamp_millis())
+        .bind(id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 /// The earliest instant any clock needs attention.
 pub async fn next_due(conn: &mut Conn) -> Result<Option<DateTime<Utc>>> {
     let r = sqlx::query(NEXT_DUE).fetch_one(conn).await?;

@@ -581,3 +581,64 @@ async fn unreached_callbacks_are_retried_a_working_day_apart(t: TestApp) {
                 || !c["stopped_at"].is_null())
     );
 }
+
+/// A clock that cannot fire (here: the database refuses its event) is put
+/// off and logged; the other clocks due with it still fire.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_that_cannot_fire_does_not_hold_up_the_others() {
+    let t = TestApp::spawn(crate::helpers::Db::Sqlite).await.unwrap();
+    let w = world(&t).await;
+    let stuck = open(&t, &w).await;
+    let fine = open(&t, &w).await;
+    for id in [stuck, fine] {
+        step(
+            &t,
+            &w.agent,
+            id,
+            "escalate",
+            json!({"department_id": w.quality}),
+        )
+        .await;
+    }
+    let crate::helpers::Place::Dir(dir) = &t.place else {
+        unreachable!()
+    };
+    sqlx::any::install_default_drivers();
+    let mut db = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        dir.join("kefu.db").display()
+    ))
+    .await
+    .unwrap();
+    let trigger = format!(
+        "CREATE TRIGGER refuse BEFORE INSERT ON ticket_events WHEN NEW.ticket_id = {stuck} \
+         AND NEW.kind = 'sla_breach' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(trigger))
+        .execute(&mut db)
+        .await
+        .unwrap();
+    t.app.clock.advance(Duration::from_secs(3 * HOUR));
+    let fired = kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap();
+    assert_eq!(fired, 1, "the other order's breach fired");
+    let (_, good) = t.get(&w.agent, &format!("/api/v1/tickets/{fine}")).await;
+    assert_eq!(good["sla_state"], "red");
+    let (_, bad) = t.get(&w.agent, &format!("/api/v1/tickets/{stuck}")).await;
+    assert_eq!(bad["sla_state"], "green", "nothing half-fired");
+    // Once the database accepts it again, the stuck clock fires a minute later.
+    sqlx::raw_sql("DROP TRIGGER refuse")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(
+        kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap(),
+        0
+    );
+    t.app.clock.advance(Duration::from_secs(61));
+    assert_eq!(
+        kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap(),
+        1
+    );
+    let (_, bad) = t.get(&w.agent, &format!("/api/v1/tickets/{stuck}")).await;
+    assert_eq!(bad["sla_state"], "red");
+}
