@@ -286,8 +286,8 @@ async fn world(s: &Server) -> World {
             "weekly": {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": day, "sun": day},
             "public_holidays": null}))
         .await;
-    // Complaints: one minute. (Warnings fall on whole minutes, so half of
-    // one minute is none.) Other orders: two minutes, warned after one.
+    // Complaints: one minute, warned after 30 seconds. Other orders: two
+    // minutes, warned after one.
     s.create(
         &admin,
         "/api/v1/sla-policies",
@@ -592,6 +592,7 @@ async fn a_clock_fires_on_time(url: Option<String>) {
     for (kind, id) in [
         ("sla_breach", quick),
         ("sla_breach", slow),
+        ("sla_warning", quick),
         ("sla_warning", slow),
     ] {
         assert_eq!(
@@ -600,7 +601,7 @@ async fn a_clock_fires_on_time(url: Option<String>) {
             "{db}: {kind} {id}: {liaison:?}"
         );
     }
-    assert_eq!(liaison.len(), 3, "{db}: {liaison:?}");
+    assert_eq!(liaison.len(), 4, "{db}: {liaison:?}");
     let manager = notifications(&s, &w.manager).await;
     assert_eq!(count_kind(&manager, "sla_breach"), 2, "{db}: {manager:?}");
     for id in [quick, slow] {
