@@ -5,6 +5,7 @@
 //! admitted it, so create and update can never disagree.
 
 use kefu_core::FieldError;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -29,6 +30,17 @@ pub fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
         };
         FieldError::new(field, code, inner)
     })
+}
+
+/// The input `current` would be after `patch`, read by the same rules as a
+/// new one: the failing field is named either way.
+pub fn patched<T: Serialize + DeserializeOwned>(
+    current: &T,
+    patch: Value,
+) -> Result<T, FieldError> {
+    let base = serde_json::to_value(current)
+        .map_err(|e| FieldError::new("", "internal", format!("cannot reread the record: {e}")))?;
+    from_json(merge_patch(base, patch)?)
 }
 
 /// Overlay `patch` (a JSON object) on `base`; `null` clears a field.

@@ -24,7 +24,7 @@ pub mod vehicles;
 pub use actor::Actor;
 pub use app::{App, AppConfig, Clock};
 pub use error::AppError;
-pub use input::{from_json, merge_patch};
+pub use input::{from_json, merge_patch, patched};
 pub use kefu_store::{Page, PageRequest};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::journal::{Written, commit, record};
-use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+use crate::{Actor, App, AppError, Result, patched};
 
 /// The name of the calendar made on first start.
 pub const DEFAULT_NAME: &str = "默认日历";
@@ -141,8 +141,7 @@ pub async fn update(
     let before = calendars::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let base = serde_json::to_value(CalendarInput::from_record(&before)).unwrap_or_default();
-    let valid = from_json::<CalendarInput>(merge_patch(base, patch)?)?.validate()?;
+    let valid = patched(&CalendarInput::from_record(&before), patch)?.validate()?;
     calendars::update(&mut tx, id, &valid.name, &valid.spec, now).await?;
     let after = CalendarRecord {
         name: valid.name,

@@ -13,7 +13,7 @@ use kefu_store::org::{dealers, users};
 use kefu_store::{Change, Conn, Page, PageRequest};
 
 use crate::journal::{Written, commit, record};
-use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+use crate::{Actor, App, AppError, Result, patched};
 
 /// How a customer record is shown to `who`. Every read of a customer leaves
 /// through here, so that rules on what a role may see of a customer (phone
@@ -95,8 +95,7 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     let before = customers::get(&mut tx, who.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let base = serde_json::to_value(CustomerInput::from_record(&before.fields)).unwrap_or_default();
-    let fields = from_json::<CustomerInput>(merge_patch(base, patch)?)?.validate()?;
+    let fields = patched(&CustomerInput::from_record(&before.fields), patch)?.validate()?;
     check_dealer(who, fields.dealer_id)?;
     check_links(&mut tx, fields.dealer_id, fields.owner_id).await?;
     customers::update(&mut tx, id, &fields, now).await?;

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::calendars;
 use crate::journal::{Written, commit, record};
-use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+use crate::{Actor, App, AppError, Result, patched};
 
 /// A dealer as the API accepts it. For an update, send any subset of fields.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -118,11 +118,7 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     let now = app.now();
     let mut tx = app.store.begin().await?;
     let before = dealers::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let merged = merge_patch(
-        serde_json::to_value(DealerInput::from_record(&before)).unwrap_or_default(),
-        patch,
-    )?;
-    let fields = from_json::<DealerInput>(merged)?.validate()?;
+    let fields = patched(&DealerInput::from_record(&before), patch)?.validate()?;
     calendars::check_exists(&mut tx, fields.calendar_id).await?;
     dealers::update(&mut tx, id, &fields, now).await?;
     let after = Dealer {

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::dealers::code;
 use crate::calendars;
 use crate::journal::{Written, commit, record};
-use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+use crate::{Actor, App, AppError, Result, patched};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -130,8 +130,7 @@ pub async fn update(
     let before = departments::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let base = serde_json::to_value(DepartmentInput::from_record(&before)).unwrap_or_default();
-    let fields = from_json::<DepartmentInput>(merge_patch(base, patch)?)?.validate()?;
+    let fields = patched(&DepartmentInput::from_record(&before), patch)?.validate()?;
     check_people(&mut tx, &fields).await?;
     calendars::check_exists(&mut tx, fields.calendar_id).await?;
     departments::update(&mut tx, id, &fields, now).await?;

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{hash_password, new_secret, validate_password};
 use crate::journal::{Written, commit, record};
-use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+use crate::{Actor, App, AppError, Result, patched};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -183,8 +183,7 @@ pub async fn update_as(
     let before = users::get(&mut tx, Scope::Group, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let base = serde_json::to_value(UserInput::from_record(&before)).unwrap_or_default();
-    let input = from_json::<UserInput>(merge_patch(base, patch)?)?;
+    let input = patched(&UserInput::from_record(&before), patch)?;
     let fields = input.validate()?;
     if let Some(who) = who {
         check_may_manage(who, &[before.fields.role, fields.role])?;

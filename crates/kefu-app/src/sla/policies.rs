@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::journal::{Written, commit, record};
-use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+use crate::{Actor, App, AppError, Result, patched};
 
 /// The longest target a policy may set: a year of business minutes.
 const MAX_MINUTES: i64 = 525_600;
@@ -180,8 +180,7 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     let before = policies::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let base = serde_json::to_value(PolicyInput::from_record(&before)).unwrap_or_default();
-    let after = from_json::<PolicyInput>(merge_patch(base, patch)?)?.validate(id)?;
+    let after = patched(&PolicyInput::from_record(&before), patch)?.validate(id)?;
     check_calendar(&mut tx, &after).await?;
     policies::update(&mut tx, &after, now).await?;
     record(

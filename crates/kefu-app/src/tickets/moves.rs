@@ -4,7 +4,7 @@
 
 use kefu_core::org::{Permission, Role, Scope};
 use kefu_core::text;
-use kefu_core::tickets::{CallbackOutcome, Illegal, Level, Move, Ticket};
+use kefu_core::tickets::{CallbackOutcome, Illegal, Level, Move, Status, Ticket};
 use kefu_store::org::{dealers, departments, users};
 use kefu_store::{Change, Conn, tickets};
 use serde_json::{Value, json};
@@ -75,18 +75,16 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     t.set_state(next);
     t.updated_at = now;
     match t.status {
-        kefu_core::tickets::Status::Resolved if before.status != t.status => {
-            t.resolved_at = Some(now)
-        }
-        kefu_core::tickets::Status::Closed => t.closed_at = Some(now),
-        kefu_core::tickets::Status::Reopened => {
+        Status::Resolved if before.status != t.status => t.resolved_at = Some(now),
+        Status::Closed => t.closed_at = Some(now),
+        Status::Reopened => {
             t.resolved_at = None;
             t.closed_at = None;
             t.close_reason = None;
         }
         _ => {}
     }
-    if t.status == kefu_core::tickets::Status::Closed && t.close_reason.is_none() {
+    if t.status == Status::Closed && t.close_reason.is_none() {
         t.close_reason = Some("satisfied".into());
     }
     crate::sla::on_move(&mut tx, &mut t, m, now).await?;

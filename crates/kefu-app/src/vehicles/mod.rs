@@ -12,7 +12,7 @@ use kefu_store::{Change, Conn, Page, PageRequest};
 
 use crate::customers::check_dealer;
 use crate::journal::{Written, commit, record};
-use crate::{Actor, App, AppError, Result, from_json, merge_patch};
+use crate::{Actor, App, AppError, Result, patched};
 
 /// The owner must be a customer the caller can see; the servicing dealer
 /// defaults to the owner's.
@@ -71,8 +71,7 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     let before = vehicles::get(&mut tx, who.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let base = serde_json::to_value(VehicleInput::from_record(&before.fields)).unwrap_or_default();
-    let mut fields = from_json::<VehicleInput>(merge_patch(base, patch)?)?.validate()?;
+    let mut fields = patched(&VehicleInput::from_record(&before.fields), patch)?.validate()?;
     link_owner(&mut tx, who, &mut fields, true).await?;
     vehicles::update(&mut tx, id, &fields, now).await?;
     let after = Vehicle {
