@@ -68,6 +68,8 @@ pub struct App {
     pub(crate) limiter: Arc<LoginLimiter>,
     /// Wakes the scheduler when a clock may have come due sooner.
     pub clock_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the webhook deliverer when deliveries were written.
+    pub delivery_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -79,6 +81,7 @@ impl App {
             clock,
             limiter,
             clock_wake: Arc::new(tokio::sync::Notify::new()),
+            delivery_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

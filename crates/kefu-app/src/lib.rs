@@ -20,6 +20,7 @@ pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod vehicles;
+pub mod webhooks;
 
 pub use actor::Actor;
 pub use app::{App, AppConfig, Clock};

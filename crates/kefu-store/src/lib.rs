@@ -25,6 +25,7 @@ pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod vehicles;
+pub mod webhooks;
 
 pub use db::{Backend, Conn, Store, StoreOptions, Tx};
 pub use error::StoreError;

@@ -29,11 +29,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_tickets"),
     migration!(3, "0003_clocks"),
+    migration!(4, "0004_webhooks"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{
     audit, auth, calendars, customers, health, imports, notifications, org, reports, sla, tickets,
-    vehicles,
+    vehicles, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -33,6 +33,7 @@ use crate::routes::{
         tickets::create, tickets::list, tickets::one, tickets::events, tickets::clocks,
         sla::create, sla::list, sla::one, sla::update,
         notifications::list, notifications::mark,
+        webhooks::create, webhooks::list, webhooks::update, webhooks::deliveries,
         tickets::answer, tickets::dispatch, tickets::escalate, tickets::assign, tickets::respond,
         tickets::wait, tickets::resume, tickets::resolve, tickets::callback, tickets::reopen, tickets::notes,
         imports::create,
@@ -48,6 +49,7 @@ use crate::routes::{
         (name = "vehicles", description = "Customers' vehicles"),
         (name = "tickets", description = "Work orders and their triage"),
         (name = "sla", description = "SLA policies: targets and the escalation ladder"),
+        (name = "webhooks", description = "Signed deliveries of clock events to other systems"),
         (name = "notifications", description = "The caller's notifications"),
         (name = "imports", description = "Bulk import from CSV and Excel"),
         (name = "audit", description = "Who did what"),

@@ -57,6 +57,10 @@ async fn fire_batch(app: &App, now: DateTime<Utc>) -> Result<usize> {
         fire(&mut tx, &mut c, now).await?;
     }
     commit(tx).await?;
+    if n > 0 {
+        // Webhook deliveries the firing wrote go out at once.
+        app.delivery_wake.notify_one();
+    }
     Ok(n)
 }
 
@@ -72,6 +76,7 @@ async fn fire_one_by_one(app: &App, now: DateTime<Utc>) -> Result<usize> {
         match fire(&mut tx, &mut c, now).await {
             Ok(()) => {
                 commit(tx).await?;
+                app.delivery_wake.notify_one();
                 fired += 1;
             }
             Err(e) => {
@@ -100,6 +105,7 @@ async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>) -> Result<()> {
         tickets::insert_event(tx, t.id, "sla_warning", now, None, data.clone()).await?;
         let people = workers(tx, &t).await?;
         notifications::insert(tx, &people, Some(t.id), "sla_warning", now, &data).await?;
+        crate::webhooks::enqueue(tx, "sla_warning", &t, &data, now).await?;
         return Ok(());
     }
     if c.due_at > now {
@@ -137,6 +143,7 @@ async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>) -> Result<()> {
     };
     tickets::insert_event(tx, t.id, kind, now, None, data.clone()).await?;
     notifications::insert(tx, &people, Some(t.id), kind, now, &data).await?;
+    crate::webhooks::enqueue(tx, kind, &t, &data, now).await?;
     Ok(())
 }
 

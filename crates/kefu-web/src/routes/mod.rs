@@ -12,6 +12,7 @@ pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod vehicles;
+pub mod webhooks;
 
 use axum::Router;
 use kefu_app::{App, PageRequest};
@@ -28,6 +29,7 @@ pub fn api() -> Router<App> {
         .merge(tickets::router())
         .merge(sla::router())
         .merge(notifications::router())
+        .merge(webhooks::router())
         .merge(audit::router())
         .merge(reports::router())
 }

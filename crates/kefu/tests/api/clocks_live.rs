@@ -121,6 +121,7 @@ fn try_start(mut cmd: Command) -> Result<Server, Exited> {
         match lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(line) => {
                 if let Some(addr) = line.strip_prefix(&prefix) {
+                    kefu_app::webhooks::install_tls_provider();
                     return Ok(Server {
                         child: Some(child),
                         base: format!("http://{addr}"),

@@ -122,6 +122,7 @@ impl TestApp {
         let handle = tokio::spawn(kefu_web::serve(listener, app.clone(), async move {
             let _ = rx.await;
         }));
+        kefu_app::webhooks::install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()

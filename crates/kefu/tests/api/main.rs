@@ -19,3 +19,4 @@ mod scoping;
 mod system;
 mod tickets;
 mod vehicles;
+mod webhooks;

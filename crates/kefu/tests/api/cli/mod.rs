@@ -188,6 +188,7 @@ pub(super) fn try_serve(mut cmd: Command) -> Result<Server, Out> {
         match lines.recv_timeout(left) {
             Ok(line) => {
                 if let Some(addr) = line.strip_prefix(&prefix) {
+                    kefu_app::webhooks::install_tls_provider();
                     let client = reqwest::Client::builder()
                         .timeout(Duration::from_secs(30))
                         .build()

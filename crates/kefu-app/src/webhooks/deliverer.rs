@@ -1,0 +1,142 @@
+//! Sending the outbox: each due delivery is leased, sent outside any
+//! transaction, and recorded; failures are retried with growing pauses.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kefu_store::webhooks::{self, Pending};
+use tokio::sync::Notify;
+
+use super::signature;
+use crate::journal::commit;
+use crate::{App, Result};
+
+/// Pauses before the 2nd, 3rd... attempt; after the last the delivery is
+/// given up (and stays listed with its error).
+const RETRY_MINUTES: [i64; 6] = [1, 5, 15, 60, 180, 360];
+/// How long a claimed delivery is held while it is being sent.
+const LEASE: chrono::Duration = chrono::Duration::minutes(2);
+const TIMEOUT: Duration = Duration::from_secs(10);
+const BATCH: i64 = 50;
+
+/// Make ring the process's TLS provider (reqwest is built without one);
+/// needed once before any HTTP client is built, harmless after.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// An HTTP client for deliveries (HTTPS with the system's roots).
+fn client() -> Option<reqwest::Client> {
+    install_tls_provider();
+    reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .user_agent(concat!("kefu/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .ok()
+}
+
+/// Send every delivery due at `now`; returns how many were attempted.
+pub async fn deliver_due(app: &App, client: &reqwest::Client, now: DateTime<Utc>) -> Result<usize> {
+    let mut total = 0;
+    loop {
+        let mut tx = app.store.begin().await?;
+        let due = webhooks::claim(&mut tx, now, now + LEASE, BATCH).await?;
+        commit(tx).await?;
+        let n = due.len();
+        for d in due {
+            let outcome = send(client, &d).await;
+            let at = app.now();
+            let retry_at = match &outcome {
+                Ok(()) => None,
+                Err(_) => RETRY_MINUTES
+                    .get(d.attempts as usize)
+                    .map(|m| at + chrono::Duration::minutes(*m)),
+            };
+            if let Err(e) = &outcome {
+                tracing::warn!(delivery = d.id, error = %e, "webhook delivery failed");
+            }
+            let mut tx = app.store.begin().await?;
+            webhooks::attempted(
+                &mut tx,
+                d.id,
+                at,
+                outcome.as_ref().err().map(String::as_str),
+                retry_at,
+            )
+            .await?;
+            commit(tx).await?;
+        }
+        total += n;
+        if (n as i64) < BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+async fn send(client: &reqwest::Client, d: &Pending) -> std::result::Result<(), String> {
+    let res = client
+        .post(&d.url)
+        .header("content-type", "application/json")
+        .header("x-kefu-event", &d.kind)
+        .header("x-kefu-delivery", d.id.to_string())
+        .header("x-kefu-signature", signature(&d.secret, d.body.as_bytes()))
+        .body(d.body.clone())
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if res.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("the receiver answered {}", res.status()))
+    }
+}
+
+/// The running deliverer of one `kefu serve`.
+pub struct Deliverer {
+    stop: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Deliverer {
+    /// The client the deliverer sends with; tests drive `deliver_due` with it.
+    pub fn client() -> Option<reqwest::Client> {
+        client()
+    }
+
+    pub fn spawn(app: App) -> Option<Deliverer> {
+        let client = client()?;
+        let stop = Arc::new(Notify::new());
+        let stopping = stop.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                if let Err(e) = deliver_due(&app, &client, app.now()).await {
+                    tracing::error!(error = %e, "sending webhooks");
+                }
+                let pause = match next_due(&app).await {
+                    Ok(Some(at)) => (at - app.now())
+                        .to_std()
+                        .unwrap_or(Duration::ZERO)
+                        .clamp(Duration::from_millis(50), Duration::from_secs(30)),
+                    _ => Duration::from_secs(30),
+                };
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => {}
+                    () = app.delivery_wake.notified() => {}
+                    () = stopping.notified() => return,
+                }
+            }
+        });
+        Some(Deliverer { stop, task })
+    }
+
+    pub async fn stop(self) {
+        self.stop.notify_one();
+        let _ = self.task.await;
+    }
+}
+
+async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
+    let mut conn = app.store.read().await?;
+    Ok(webhooks::next_due(&mut conn).await?)
+}
