@@ -18,6 +18,26 @@ pub struct AppConfig {
     /// Failed logins allowed per client address within `login_window`.
     pub login_failures_per_address: u32,
     pub login_window: Duration,
+    /// Where e-mails about late work are sent from; none: no e-mail.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// `smtp://host:25`, `smtp://host:587?tls=required` or
+/// `smtps://user:password@host:465`, and the sender.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub url: String,
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let host = self.url.rsplit('@').next().unwrap_or_default();
+        f.debug_struct("SmtpConfig")
+            .field("host", &host)
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 impl Default for AppConfig {
@@ -27,6 +47,7 @@ impl Default for AppConfig {
             login_failures_per_user: 5,
             login_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
+            smtp: None,
         }
     }
 }
@@ -68,8 +89,9 @@ pub struct App {
     pub(crate) limiter: Arc<LoginLimiter>,
     /// Wakes the scheduler when a clock may have come due sooner.
     pub clock_wake: Arc<tokio::sync::Notify>,
-    /// Wakes the webhook deliverer when deliveries were written.
+    /// Wakes the webhook deliverer and the mailer when messages were written.
     pub delivery_wake: Arc<tokio::sync::Notify>,
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -82,6 +104,7 @@ impl App {
             limiter,
             clock_wake: Arc::new(tokio::sync::Notify::new()),
             delivery_wake: Arc::new(tokio::sync::Notify::new()),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod calendars;
 pub mod customers;
 pub mod demo;
 pub mod imports;
+pub mod mail;
 pub mod notifications;
 pub mod org;
 pub mod reports;
@@ -23,7 +24,7 @@ pub mod vehicles;
 pub mod webhooks;
 
 pub use actor::Actor;
-pub use app::{App, AppConfig, Clock};
+pub use app::{App, AppConfig, Clock, SmtpConfig};
 pub use error::AppError;
 pub use input::{from_json, merge_patch, patched};
 pub use kefu_store::{Page, PageRequest};

@@ -7,6 +7,7 @@
 
 mod bulk;
 mod db;
+pub mod emails;
 mod error;
 mod journal;
 mod migrate;

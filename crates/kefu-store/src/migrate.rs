@@ -30,11 +30,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_tickets"),
     migration!(3, "0003_clocks"),
     migration!(4, "0004_webhooks"),
+    migration!(5, "0005_email"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

@@ -85,6 +85,9 @@ pub enum UserAction {
         /// The department's id, for liaison and dept_head.
         #[arg(long)]
         department_id: Option<i64>,
+        /// Where e-mails about late work go.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Set a user's password, read from KEFU_USER_PASSWORD or asked for.
     Passwd { username: String },
@@ -110,6 +113,26 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     /// How long an API token lives, in hours (default 12).
     pub token_ttl_hours: Option<u64>,
+    /// Where e-mails about late work are sent through.
+    pub smtp: Option<SmtpFile>,
+}
+
+/// `[smtp]` in kefu.toml.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFile {
+    /// `smtp://host:25`, `smtp://host:587?tls=required`, `smtps://user:password@host:465`
+    pub url: String,
+    /// The sender, e.g. `客服中心 <kefu@example.com>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpFile")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything resolved.
@@ -118,6 +141,7 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub listen: String,
     pub token_ttl: Duration,
+    pub smtp: Option<kefu_app::SmtpConfig>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -150,8 +174,18 @@ pub fn resolve(db: &DbArgs, listen: Option<&str>) -> anyhow::Result<Settings> {
             .or(file.listen)
             .unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
         token_ttl: Duration::from_secs(file.token_ttl_hours.unwrap_or(12).max(1) * 3600),
+        smtp: smtp(file.smtp),
         data,
     })
+}
+
+/// `KEFU_SMTP_URL` and `KEFU_SMTP_FROM` win over `[smtp]` in kefu.toml.
+fn smtp(file: Option<SmtpFile>) -> Option<kefu_app::SmtpConfig> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let file = file.unwrap_or_default();
+    let url = env("KEFU_SMTP_URL").or(Some(file.url).filter(|u| !u.is_empty()))?;
+    let from = env("KEFU_SMTP_FROM").or(Some(file.from).filter(|f| !f.is_empty()))?;
+    Some(kefu_app::SmtpConfig { url, from })
 }
 
 fn read_file_config(data: &Path) -> anyhow::Result<FileConfig> {

@@ -75,6 +75,7 @@ pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
             role,
             dealer_id: dealer,
             department_id: dept,
+            email: None,
             active: true,
         };
         let u = users::insert(tx, &f, &hash, now).await?;

@@ -32,6 +32,9 @@ pub struct UserInput {
     /// Required for liaison and dept_head.
     #[serde(default)]
     pub department_id: Option<i64>,
+    /// For e-mails about clocks that warn, breach or escalate.
+    #[serde(default)]
+    pub email: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,
 }
@@ -59,6 +62,7 @@ impl UserInput {
             role,
             dealer_id: self.dealer_id,
             department_id: self.department_id,
+            email: email(self.email.as_deref())?,
             active: self.active.unwrap_or(true),
         })
     }
@@ -72,8 +76,35 @@ impl UserInput {
             role: f.role.as_str().to_owned(),
             dealer_id: f.dealer_id,
             department_id: f.department_id,
+            email: f.email.clone(),
             active: Some(f.active),
         }
+    }
+}
+
+fn email(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(e) = text::optional_text("email", raw, 254)? else {
+        return Ok(None);
+    };
+    let ok = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    } && !e
+        .chars()
+        .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+    if ok {
+        Ok(Some(e))
+    } else {
+        Err(FieldError::new(
+            "email",
+            "invalid_email",
+            "an e-mail address looks like name@example.com",
+        ))
     }
 }
 
@@ -280,6 +311,7 @@ pub async fn ensure_admin(app: &App, password: Option<&str>) -> Result<Option<St
         role: "admin".into(),
         dealer_id: None,
         department_id: None,
+        email: None,
         active: None,
     };
     match create_as(app, None, input).await {

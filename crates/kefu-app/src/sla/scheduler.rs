@@ -33,7 +33,7 @@ const MIN_SLEEP: Duration = Duration::from_millis(20);
 pub async fn run_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
     let mut total = 0;
     loop {
-        match fire_batch(app, now).await {
+        match fire_batch(app, now, app.config.smtp.is_some()).await {
             Ok(n) => {
                 total += n;
                 if (n as i64) < BATCH {
@@ -43,40 +43,42 @@ pub async fn run_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
             Err(e) => {
                 // One bad clock must not hold up the others: go one by one.
                 tracing::warn!(error = %e, "a batch of clocks failed; firing them one at a time");
-                return Ok(total + fire_one_by_one(app, now).await?);
+                return Ok(total + fire_one_by_one(app, now, app.config.smtp.is_some()).await?);
             }
         }
     }
 }
 
-async fn fire_batch(app: &App, now: DateTime<Utc>) -> Result<usize> {
+async fn fire_batch(app: &App, now: DateTime<Utc>, mail: bool) -> Result<usize> {
     let mut tx = app.store.begin().await?;
     let due = clocks::claim_due(&mut tx, now, BATCH).await?;
     let n = due.len();
     for mut c in due {
-        fire(&mut tx, &mut c, now).await?;
+        fire(&mut tx, &mut c, now, mail).await?;
     }
     commit(tx).await?;
     if n > 0 {
-        // Webhook deliveries the firing wrote go out at once.
+        // Webhook deliveries and e-mails the firing wrote go out at once.
         app.delivery_wake.notify_one();
+        app.mail_wake.notify_one();
     }
     Ok(n)
 }
 
 /// Each clock in its own transaction; one that fails is looked at again in
 /// a minute, and the error is logged.
-async fn fire_one_by_one(app: &App, now: DateTime<Utc>) -> Result<usize> {
+async fn fire_one_by_one(app: &App, now: DateTime<Utc>, mail: bool) -> Result<usize> {
     let mut fired = 0;
     loop {
         let mut tx = app.store.begin().await?;
         let Some(mut c) = clocks::claim_due(&mut tx, now, 1).await?.pop() else {
             return Ok(fired);
         };
-        match fire(&mut tx, &mut c, now).await {
+        match fire(&mut tx, &mut c, now, mail).await {
             Ok(()) => {
                 commit(tx).await?;
                 app.delivery_wake.notify_one();
+                app.mail_wake.notify_one();
                 fired += 1;
             }
             Err(e) => {
@@ -90,7 +92,8 @@ async fn fire_one_by_one(app: &App, now: DateTime<Utc>) -> Result<usize> {
     }
 }
 
-async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>) -> Result<()> {
+/// Take a clock's next step; with `mail`, e-mail the people told as well.
+async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>, mail: bool) -> Result<()> {
     let Some(t) = tickets::get(tx, Scope::Group, c.ticket_id).await? else {
         c.stopped_at = Some(now);
         clocks::save(tx, c).await?;
@@ -106,6 +109,9 @@ async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>) -> Result<()> {
         let people = workers(tx, &t).await?;
         notifications::insert(tx, &people, Some(t.id), "sla_warning", now, &data).await?;
         crate::webhooks::enqueue(tx, "sla_warning", &t, &data, now).await?;
+        if mail {
+            crate::mail::enqueue(tx, &people, "sla_warning", &t, &data, now).await?;
+        }
         return Ok(());
     }
     if c.due_at > now {
@@ -144,6 +150,9 @@ async fn fire(tx: &mut Conn, c: &mut Clock, now: DateTime<Utc>) -> Result<()> {
     tickets::insert_event(tx, t.id, kind, now, None, data.clone()).await?;
     notifications::insert(tx, &people, Some(t.id), kind, now, &data).await?;
     crate::webhooks::enqueue(tx, kind, &t, &data, now).await?;
+    if mail {
+        crate::mail::enqueue(tx, &people, kind, &t, &data, now).await?;
+    }
     Ok(())
 }
 

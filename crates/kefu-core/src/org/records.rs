@@ -72,5 +72,7 @@ pub struct UserFields {
     pub role: Role,
     pub dealer_id: Option<i64>,
     pub department_id: Option<i64>,
+    /// Where clock warnings, breaches and escalations are e-mailed.
+    pub email: Option<String>,
     pub active: bool,
 }

@@ -54,7 +54,7 @@ pub async fn user_for(
 ) -> Result<Option<(i64, User)>> {
     let mut q = Sql::new(
         "SELECT t.id AS token_id, u.id, u.username, u.display_name, u.role, u.dealer_id, \
-         u.department_id, u.active, u.created_at, u.updated_at \
+         u.department_id, u.email, u.active, u.created_at, u.updated_at \
          FROM tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.digest = ",
     );

@@ -8,8 +8,7 @@ use sqlx::any::AnyRow;
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
-const COLUMNS: &str =
-    "id, username, display_name, role, dealer_id, department_id, active, created_at, updated_at";
+const COLUMNS: &str = "id, username, display_name, role, dealer_id, department_id, email, active, created_at, updated_at";
 
 pub async fn insert(
     tx: &mut Conn,
@@ -19,8 +18,9 @@ pub async fn insert(
 ) -> Result<User> {
     let r = sqlx::query(
         "INSERT INTO users (username, display_name, role, dealer_id, department_id, password_hash, \
-         active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-         RETURNING id, username, display_name, role, dealer_id, department_id, active, created_at, updated_at",
+         active, created_at, updated_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) \
+         RETURNING id, username, display_name, role, dealer_id, department_id, email, active, created_at, \
+         updated_at",
     )
     .bind(f.username.clone())
     .bind(f.display_name.clone())
@@ -30,6 +30,7 @@ pub async fn insert(
     .bind(password_hash.to_owned())
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
+    .bind(f.email.clone())
     .fetch_one(tx)
     .await?;
     from_row(&r)
@@ -38,7 +39,7 @@ pub async fn insert(
 pub async fn update(tx: &mut Conn, id: i64, f: &UserFields, now: DateTime<Utc>) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET username = $1, display_name = $2, role = $3, dealer_id = $4, \
-         department_id = $5, active = $6, updated_at = $7 WHERE id = $8",
+         department_id = $5, active = $6, updated_at = $7, email = $9 WHERE id = $8",
     )
     .bind(f.username.clone())
     .bind(f.display_name.clone())
@@ -48,6 +49,7 @@ pub async fn update(tx: &mut Conn, id: i64, f: &UserFields, now: DateTime<Utc>) 
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
     .bind(id)
+    .bind(f.email.clone())
     .execute(tx)
     .await?;
     expect_one(done)
@@ -175,6 +177,7 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<User> {
             role: row::parsed(r, "role", Role::parse)?,
             dealer_id: row::opt_i64(r, "dealer_id")?,
             department_id: row::opt_i64(r, "department_id")?,
+            email: row::opt_text(r, "email")?,
             active: row::flag(r, "active")?,
         },
         created_at: row::instant(r, "created_at")?,

@@ -40,6 +40,7 @@ pub async fn open_app(s: &Settings) -> anyhow::Result<App> {
     store.migrate().await?;
     let config = AppConfig {
         token_ttl: s.token_ttl,
+        smtp: s.smtp.clone(),
         ..AppConfig::default()
     };
     Ok(App::new(store, config, Clock::System))

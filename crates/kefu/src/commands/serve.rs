@@ -55,11 +55,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if deliverer.is_none() {
         tracing::warn!("no HTTP client could be built: webhooks will not be sent");
     }
+    let mailer = kefu_app::mail::Mailer::spawn(app.clone());
     kefu_web::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("shutting down: stopping the clocks, closing the database");
     scheduler.stop().await;
     if let Some(d) = deliverer {
         d.stop().await;
+    }
+    if let Some(m) = mailer {
+        m.stop().await;
     }
     store.close().await;
     Ok(())

@@ -23,6 +23,7 @@ async fn act(app: &kefu_app::App, action: UserAction) -> anyhow::Result<()> {
             display_name,
             dealer,
             department_id,
+            email,
         } => {
             let dealer_id = match dealer {
                 Some(code) => Some(dealer_by_code(app, &code).await?),
@@ -36,6 +37,7 @@ async fn act(app: &kefu_app::App, action: UserAction) -> anyhow::Result<()> {
                 role,
                 dealer_id,
                 department_id,
+                email,
                 active: None,
             };
             let user = users::create_as(app, None, input).await.map_err(explain)?;

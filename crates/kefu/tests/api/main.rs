@@ -13,6 +13,7 @@ mod clocks;
 mod clocks_live;
 mod customers;
 mod imports;
+mod mail;
 mod org;
 mod reports;
 mod scoping;
