@@ -22,6 +22,7 @@ pub mod sla;
 pub mod tickets;
 pub mod vehicles;
 pub mod webhooks;
+pub mod workers;
 
 pub use actor::Actor;
 pub use app::{App, AppConfig, Clock, SmtpConfig};

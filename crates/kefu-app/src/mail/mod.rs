@@ -1,7 +1,6 @@
 //! E-mail about late work: written to an outbox in the transaction that
 //! fires the clock, sent through SMTP by the mailer, retried on failure.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -13,7 +12,6 @@ use kefu_store::org::users;
 use lettre::message::{Mailbox, Message, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
-use tokio::sync::Notify;
 
 use crate::journal::commit;
 use crate::{App, Result, SmtpConfig};
@@ -141,46 +139,7 @@ async fn send(
         .map_err(|err| err.to_string())
 }
 
-/// The running mailer of one `kefu serve` (only when SMTP is configured).
-pub struct Mailer {
-    stop: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Mailer {
-    pub fn spawn(app: App) -> Option<Mailer> {
-        app.config.smtp.as_ref()?;
-        let stop = Arc::new(Notify::new());
-        let stopping = stop.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                if let Err(e) = send_due(&app, app.now()).await {
-                    tracing::error!(error = %e, "sending e-mail");
-                }
-                let pause = match next_due(&app).await {
-                    Ok(Some(at)) => (at - app.now())
-                        .to_std()
-                        .unwrap_or(Duration::ZERO)
-                        .clamp(Duration::from_millis(50), Duration::from_secs(30)),
-                    _ => Duration::from_secs(30),
-                };
-                tokio::select! {
-                    () = tokio::time::sleep(pause) => {}
-                    () = app.mail_wake.notified() => {}
-                    () = stopping.notified() => return,
-                }
-            }
-        });
-        Some(Mailer { stop, task })
-    }
-
-    pub async fn stop(self) {
-        self.stop.notify_one();
-        let _ = self.task.await;
-    }
-}
-
-async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
+pub(crate) async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
     let mut conn = app.store.read().await?;
     Ok(emails::next_due(&mut conn).await?)
 }

@@ -8,4 +8,4 @@ mod scheduler;
 pub(crate) use clocks::{callback_attempts, on_move, start_at_place};
 pub use clocks::{for_ticket, sla_state};
 pub use policies::{PolicyInput, create, ensure_defaults, get, list, update};
-pub use scheduler::{Scheduler, run_due};
+pub use scheduler::run_due;

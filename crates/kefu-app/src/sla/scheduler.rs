@@ -1,11 +1,8 @@
-//! The scheduler: sleeps until the earliest clock needs attention or until a
-//! new clock is added, then fires what is due. Firing happens in one
+//! Firing clocks: the scheduler (a [`crate::workers`] job) calls `run_due`
+//! when the earliest clock needs attention or a new clock was added. Firing happens in one
 //! transaction per batch that also moves each clock on, so a clock fires
 //! once even across restarts and several instances (on PostgreSQL the
 //! claimed rows are locked with SKIP LOCKED).
-
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kefu_core::org::{Role, Scope};
@@ -16,18 +13,12 @@ use kefu_store::org::users::{self, UserFilter};
 use kefu_store::sla::{breaches, clocks};
 use kefu_store::{Conn, PageRequest, notifications, tickets};
 use serde_json::json;
-use tokio::sync::Notify;
 
 use crate::journal::commit;
 use crate::{App, Result};
 
 /// Clocks fired per transaction.
 const BATCH: i64 = 200;
-/// The longest sleep: a clock added by another instance is seen within it.
-const MAX_SLEEP: Duration = Duration::from_secs(30);
-/// The shortest: a clock still due after a run is held by another instance
-/// (or cannot be fired); look again soon, without spinning.
-const MIN_SLEEP: Duration = Duration::from_millis(20);
 
 /// Fire every clock due at `now`; returns how many clock steps were taken.
 pub async fn run_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
@@ -212,52 +203,4 @@ async fn with_role(tx: &mut Conn, role: Role, dealer_id: Option<i64>) -> Result<
     )
     .await?;
     Ok(page.items.iter().map(|u| u.id).collect())
-}
-
-/// The running scheduler of one `kefu serve`.
-pub struct Scheduler {
-    stop: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Scheduler {
-    /// Fire what came due while kefu was down, then keep firing on time.
-    pub fn spawn(app: App) -> Scheduler {
-        let stop = Arc::new(Notify::new());
-        let stopping = stop.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                if let Err(e) = run_due(&app, app.now()).await {
-                    tracing::error!(error = %e, "firing clocks");
-                }
-                let pause = match next_due(&app).await {
-                    Ok(Some(at)) => (at - app.now())
-                        .to_std()
-                        .unwrap_or(Duration::ZERO)
-                        .clamp(MIN_SLEEP, MAX_SLEEP),
-                    Ok(None) => MAX_SLEEP,
-                    Err(e) => {
-                        tracing::error!(error = %e, "reading the next clock");
-                        Duration::from_secs(1)
-                    }
-                };
-                tokio::select! {
-                    () = tokio::time::sleep(pause) => {}
-                    () = app.clock_wake.notified() => {}
-                    () = stopping.notified() => return,
-                }
-            }
-        });
-        Scheduler { stop, task }
-    }
-
-    pub async fn stop(self) {
-        self.stop.notify_one();
-        let _ = self.task.await;
-    }
-}
-
-async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
-    let mut conn = app.store.read().await?;
-    Ok(clocks::next_due(&mut conn).await?)
 }

@@ -1,12 +1,10 @@
 //! Sending the outbox: each due delivery is leased, sent outside any
 //! transaction, and recorded; failures are retried with growing pauses.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kefu_store::webhooks::{self, Pending};
-use tokio::sync::Notify;
 
 use super::signature;
 use crate::journal::commit;
@@ -27,7 +25,7 @@ pub fn install_tls_provider() {
 }
 
 /// An HTTP client for deliveries (HTTPS with the system's roots).
-fn client() -> Option<reqwest::Client> {
+pub fn client() -> Option<reqwest::Client> {
     install_tls_provider();
     reqwest::Client::builder()
         .timeout(TIMEOUT)
@@ -92,51 +90,7 @@ async fn send(client: &reqwest::Client, d: &Pending) -> std::result::Result<(), 
     }
 }
 
-/// The running deliverer of one `kefu serve`.
-pub struct Deliverer {
-    stop: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Deliverer {
-    /// The client the deliverer sends with; tests drive `deliver_due` with it.
-    pub fn client() -> Option<reqwest::Client> {
-        client()
-    }
-
-    pub fn spawn(app: App) -> Option<Deliverer> {
-        let client = client()?;
-        let stop = Arc::new(Notify::new());
-        let stopping = stop.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                if let Err(e) = deliver_due(&app, &client, app.now()).await {
-                    tracing::error!(error = %e, "sending webhooks");
-                }
-                let pause = match next_due(&app).await {
-                    Ok(Some(at)) => (at - app.now())
-                        .to_std()
-                        .unwrap_or(Duration::ZERO)
-                        .clamp(Duration::from_millis(50), Duration::from_secs(30)),
-                    _ => Duration::from_secs(30),
-                };
-                tokio::select! {
-                    () = tokio::time::sleep(pause) => {}
-                    () = app.delivery_wake.notified() => {}
-                    () = stopping.notified() => return,
-                }
-            }
-        });
-        Some(Deliverer { stop, task })
-    }
-
-    pub async fn stop(self) {
-        self.stop.notify_one();
-        let _ = self.task.await;
-    }
-}
-
-async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
+pub(crate) async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
     let mut conn = app.store.read().await?;
     Ok(webhooks::next_due(&mut conn).await?)
 }

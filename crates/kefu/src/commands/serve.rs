@@ -50,21 +50,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     let store = app.store.clone();
     // Clocks missed while kefu was down fire now; then each on time.
-    let scheduler = kefu_app::sla::Scheduler::spawn(app.clone());
-    let deliverer = kefu_app::webhooks::Deliverer::spawn(app.clone());
-    if deliverer.is_none() {
-        tracing::warn!("no HTTP client could be built: webhooks will not be sent");
-    }
-    let mailer = kefu_app::mail::Mailer::spawn(app.clone());
+    let workers = kefu_app::workers::start(&app);
     kefu_web::serve(listener, app, shutdown_signal()).await?;
-    tracing::info!("shutting down: stopping the clocks, closing the database");
-    scheduler.stop().await;
-    if let Some(d) = deliverer {
-        d.stop().await;
-    }
-    if let Some(m) = mailer {
-        m.stop().await;
-    }
+    tracing::info!("shutting down: stopping the background work, closing the database");
+    workers.stop().await;
     store.close().await;
     Ok(())
 }

@@ -86,7 +86,7 @@ async fn breach(t: &TestApp) -> String {
 }
 
 async fn deliver(t: &TestApp) -> usize {
-    let client = kefu_app::webhooks::Deliverer::client().unwrap();
+    let client = kefu_app::webhooks::client().unwrap();
     kefu_app::webhooks::deliver_due(&t.app, &client, t.app.now())
         .await
         .unwrap()

@@ -1,0 +1,131 @@
+//! The background work of one `kefu serve`: firing clocks, sending webhook
+//! deliveries, sending e-mail. Each is a loop that does what is due, then
+//! sleeps until the next thing is due (its own index answers), until a use
+//! case wakes it, or until it is stopped; it never polls the data.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+use crate::{App, Result};
+
+/// The longest sleep: work added by another instance is seen within it.
+const MAX_SLEEP: Duration = Duration::from_secs(30);
+
+enum Job {
+    Clocks,
+    Webhooks(reqwest::Client),
+    Mail,
+}
+
+impl Job {
+    fn name(&self) -> &'static str {
+        match self {
+            Job::Clocks => "clocks",
+            Job::Webhooks(_) => "webhooks",
+            Job::Mail => "mail",
+        }
+    }
+
+    async fn run(&self, app: &App) -> Result<usize> {
+        match self {
+            Job::Clocks => crate::sla::run_due(app, app.now()).await,
+            Job::Webhooks(client) => crate::webhooks::deliver_due(app, client, app.now()).await,
+            Job::Mail => crate::mail::send_due(app, app.now()).await,
+        }
+    }
+
+    async fn next_due(&self, app: &App) -> Result<Option<DateTime<Utc>>> {
+        match self {
+            Job::Clocks => {
+                let mut conn = app.store.read().await?;
+                Ok(kefu_store::sla::clocks::next_due(&mut conn).await?)
+            }
+            Job::Webhooks(_) => crate::webhooks::next_due(app).await,
+            Job::Mail => crate::mail::next_due(app).await,
+        }
+    }
+
+    fn wake(&self, app: &App) -> Arc<Notify> {
+        match self {
+            Job::Clocks => app.clock_wake.clone(),
+            Job::Webhooks(_) => app.delivery_wake.clone(),
+            Job::Mail => app.mail_wake.clone(),
+        }
+    }
+
+    /// The shortest sleep: something still due after a run is held by
+    /// another instance (or cannot be done now); look again soon, without
+    /// spinning. Clocks look soonest: they must fire within a second.
+    fn min_sleep(&self) -> Duration {
+        match self {
+            Job::Clocks => Duration::from_millis(20),
+            _ => Duration::from_millis(50),
+        }
+    }
+}
+
+struct Worker {
+    stop: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn spawn(app: App, job: Job) -> Worker {
+    let stop = Arc::new(Notify::new());
+    let stopping = stop.clone();
+    let task = tokio::spawn(async move {
+        let wake = job.wake(&app);
+        loop {
+            if let Err(e) = job.run(&app).await {
+                tracing::error!(job = job.name(), error = %e, "background work failed");
+            }
+            let pause = match job.next_due(&app).await {
+                Ok(Some(at)) => (at - app.now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+                    .clamp(job.min_sleep(), MAX_SLEEP),
+                Ok(None) => MAX_SLEEP,
+                Err(e) => {
+                    tracing::error!(job = job.name(), error = %e, "reading what is due next");
+                    Duration::from_secs(1)
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = wake.notified() => {}
+                () = stopping.notified() => return,
+            }
+        }
+    });
+    Worker { stop, task }
+}
+
+/// All the background work of one `kefu serve`.
+pub struct Workers(Vec<Worker>);
+
+/// Start the work: clocks always (those missed while kefu was down fire at
+/// once), webhooks when an HTTP client can be built, e-mail when SMTP is
+/// configured.
+pub fn start(app: &App) -> Workers {
+    let mut jobs = vec![Job::Clocks];
+    match crate::webhooks::client() {
+        Some(c) => jobs.push(Job::Webhooks(c)),
+        None => tracing::warn!("no HTTP client could be built: webhooks will not be sent"),
+    }
+    if app.config.smtp.is_some() {
+        jobs.push(Job::Mail);
+    }
+    Workers(jobs.into_iter().map(|j| spawn(app.clone(), j)).collect())
+}
+
+impl Workers {
+    /// Stop every loop after the step it is in.
+    pub async fn stop(self) {
+        for w in self.0 {
+            w.stop.notify_one();
+            let _ = w.task.await;
+        }
+    }
+}
