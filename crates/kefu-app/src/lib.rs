@@ -7,6 +7,7 @@ mod app;
 mod error;
 mod input;
 mod journal;
+mod outbox;
 
 pub mod audit;
 pub mod auth;

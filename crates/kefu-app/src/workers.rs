@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use kefu_store::outbox::Outbox;
 use tokio::sync::Notify;
 
 use crate::{App, Result};
@@ -43,8 +44,8 @@ impl Job {
                 let mut conn = app.store.read().await?;
                 Ok(kefu_store::sla::clocks::next_due(&mut conn).await?)
             }
-            Job::Webhooks(_) => crate::webhooks::next_due(app).await,
-            Job::Mail => crate::mail::next_due(app).await,
+            Job::Webhooks(_) => crate::outbox::next_due(app, Outbox::Deliveries).await,
+            Job::Mail => crate::outbox::next_due(app, Outbox::Emails).await,
         }
     }
 

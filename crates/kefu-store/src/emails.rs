@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use crate::outbox::{self, Outbox};
 use crate::sql::Sql;
 use crate::{Conn, Result, row};
 
@@ -43,15 +44,10 @@ pub async fn claim(
     lease: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<PendingEmail>> {
-    let mut q = Sql::new(
-        "SELECT id, to_addr, subject, body, attempts FROM emails WHERE next_at IS NOT NULL AND next_at <= ",
-    );
-    q.bind(now.timestamp_millis())
-        .push(" ORDER BY next_at LIMIT ")
-        .bind(limit);
-    if tx.backend_name() == "PostgreSQL" {
-        q.push(" FOR UPDATE SKIP LOCKED");
-    }
+    let postgres = tx.backend_name() == "PostgreSQL";
+    let mut q = Sql::new("SELECT id, to_addr, subject, body, attempts FROM emails WHERE id IN (");
+    outbox::push_due(&mut q, Outbox::Emails, now, limit, postgres);
+    q.push(")");
     let mut out = Vec::new();
     for r in q.query().fetch_all(&mut *tx).await? {
         out.push(PendingEmail {
@@ -62,47 +58,17 @@ pub async fn claim(
             attempts: row::i64_(&r, "attempts")?,
         });
     }
-    for e in &out {
-        sqlx::query("UPDATE emails SET next_at = $1 WHERE id = $2")
-            .bind(lease.timestamp_millis())
-            .bind(e.id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    let ids: Vec<i64> = out.iter().map(|e| e.id).collect();
+    outbox::lease(tx, Outbox::Emails, &ids, lease).await?;
     Ok(out)
-}
-
-pub async fn attempted(
-    tx: &mut Conn,
-    id: i64,
-    at: DateTime<Utc>,
-    error: Option<&str>,
-    retry_at: Option<DateTime<Utc>>,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE emails SET attempts = attempts + 1, sent_at = $1, last_error = $2, next_at = $3 WHERE id = $4",
-    )
-    .bind(error.is_none().then(|| at.timestamp_millis()))
-    .bind(error.map(str::to_owned))
-    .bind(retry_at.map(|r| r.timestamp_millis()))
-    .bind(id)
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
-pub async fn next_due(conn: &mut Conn) -> Result<Option<DateTime<Utc>>> {
-    let r = sqlx::query("SELECT min(next_at) AS n FROM emails WHERE next_at IS NOT NULL")
-        .fetch_one(conn)
-        .await?;
-    row::opt_i64(&r, "n")?.map(row::from_millis).transpose()
 }
 
 /// How many e-mails were sent and how many wait (for checks and metrics).
 pub async fn counts(conn: &mut Conn) -> Result<(i64, i64)> {
-    let r = sqlx::query("SELECT count(sent_at) AS sent, count(next_at) AS waiting FROM emails")
-        .fetch_one(conn)
-        .await?;
+    let r =
+        sqlx::query("SELECT count(delivered_at) AS sent, count(next_at) AS waiting FROM emails")
+            .fetch_one(conn)
+            .await?;
     Ok((
         r.try_get::<i64, _>("sent")?,
         r.try_get::<i64, _>("waiting")?,

@@ -22,6 +22,7 @@ pub mod calendars;
 pub mod customers;
 pub mod notifications;
 pub mod org;
+pub mod outbox;
 pub mod reports;
 pub mod sla;
 pub mod tickets;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
+use crate::outbox::{self, Outbox};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -136,17 +137,12 @@ pub async fn claim(
     lease: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Pending>> {
+    let postgres = tx.backend_name() == "PostgreSQL";
     let mut q = Sql::new(
         "SELECT d.id, w.url, w.secret, d.kind, d.body, d.attempts FROM deliveries d \
-         JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (SELECT id FROM deliveries \
-         WHERE next_at IS NOT NULL AND next_at <= ",
+         JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (",
     );
-    q.bind(now.timestamp_millis())
-        .push(" ORDER BY next_at LIMIT ")
-        .bind(limit);
-    if tx.backend_name() == "PostgreSQL" {
-        q.push(" FOR UPDATE SKIP LOCKED");
-    }
+    outbox::push_due(&mut q, Outbox::Deliveries, now, limit, postgres);
     q.push(")");
     let mut out = Vec::new();
     for r in q.query().fetch_all(&mut *tx).await? {
@@ -159,44 +155,9 @@ pub async fn claim(
             attempts: row::i64_(&r, "attempts")?,
         });
     }
-    for p in &out {
-        sqlx::query("UPDATE deliveries SET next_at = $1 WHERE id = $2")
-            .bind(lease.timestamp_millis())
-            .bind(p.id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    let ids: Vec<i64> = out.iter().map(|p| p.id).collect();
+    outbox::lease(tx, Outbox::Deliveries, &ids, lease).await?;
     Ok(out)
-}
-
-/// Record an attempt: delivered, or failed with when to try again (none:
-/// given up).
-pub async fn attempted(
-    tx: &mut Conn,
-    id: i64,
-    at: DateTime<Utc>,
-    error: Option<&str>,
-    retry_at: Option<DateTime<Utc>>,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE deliveries SET attempts = attempts + 1, delivered_at = $1, last_error = $2, next_at = $3 \
-         WHERE id = $4",
-    )
-    .bind(error.is_none().then(|| at.timestamp_millis()))
-    .bind(error.map(str::to_owned))
-    .bind(retry_at.map(|r| r.timestamp_millis()))
-    .bind(id)
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
-/// The earliest delivery due.
-pub async fn next_due(conn: &mut Conn) -> Result<Option<DateTime<Utc>>> {
-    let r = sqlx::query("SELECT min(next_at) AS n FROM deliveries WHERE next_at IS NOT NULL")
-        .fetch_one(conn)
-        .await?;
-    row::opt_i64(&r, "n")?.map(row::from_millis).transpose()
 }
 
 /// A delivery as shown to admins.

@@ -9,16 +9,14 @@ use kefu_core::tickets::Ticket;
 use kefu_store::Conn;
 use kefu_store::emails::{self, PendingEmail};
 use kefu_store::org::users;
+use kefu_store::outbox::Outbox;
 use lettre::message::{Mailbox, Message, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
 
 use crate::journal::commit;
+use crate::outbox::{BATCH, LEASE};
 use crate::{App, Result, SmtpConfig};
-
-const RETRY_MINUTES: [i64; 5] = [1, 5, 15, 60, 180];
-const LEASE: chrono::Duration = chrono::Duration::minutes(2);
-const BATCH: i64 = 50;
 
 /// Write an e-mail for each of `people` who has an address.
 pub(crate) async fn enqueue(
@@ -90,25 +88,7 @@ pub async fn send_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
         let n = due.len();
         for e in due {
             let outcome = send(&transport, &from, &e).await;
-            let at = app.now();
-            let retry_at = outcome
-                .as_ref()
-                .err()
-                .and_then(|_| RETRY_MINUTES.get(e.attempts as usize))
-                .map(|m| at + chrono::Duration::minutes(*m));
-            if let Err(err) = &outcome {
-                tracing::warn!(email = e.id, error = %err, "sending an e-mail failed");
-            }
-            let mut tx = app.store.begin().await?;
-            emails::attempted(
-                &mut tx,
-                e.id,
-                at,
-                outcome.as_ref().err().map(String::as_str),
-                retry_at,
-            )
-            .await?;
-            commit(tx).await?;
+            crate::outbox::record(app, Outbox::Emails, e.id, e.attempts, &outcome).await?;
         }
         total += n;
         if (n as i64) < BATCH {
@@ -137,9 +117,4 @@ async fn send(
         .await
         .map(|_| ())
         .map_err(|err| err.to_string())
-}
-
-pub(crate) async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
-    let mut conn = app.store.read().await?;
-    Ok(emails::next_due(&mut conn).await?)
 }

@@ -4,19 +4,15 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use kefu_store::outbox::Outbox;
 use kefu_store::webhooks::{self, Pending};
 
 use super::signature;
 use crate::journal::commit;
+use crate::outbox::{BATCH, LEASE};
 use crate::{App, Result};
 
-/// Pauses before the 2nd, 3rd... attempt; after the last the delivery is
-/// given up (and stays listed with its error).
-const RETRY_MINUTES: [i64; 6] = [1, 5, 15, 60, 180, 360];
-/// How long a claimed delivery is held while it is being sent.
-const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 const TIMEOUT: Duration = Duration::from_secs(10);
-const BATCH: i64 = 50;
 
 /// Make ring the process's TLS provider (reqwest is built without one);
 /// needed once before any HTTP client is built, harmless after.
@@ -44,26 +40,7 @@ pub async fn deliver_due(app: &App, client: &reqwest::Client, now: DateTime<Utc>
         let n = due.len();
         for d in due {
             let outcome = send(client, &d).await;
-            let at = app.now();
-            let retry_at = match &outcome {
-                Ok(()) => None,
-                Err(_) => RETRY_MINUTES
-                    .get(d.attempts as usize)
-                    .map(|m| at + chrono::Duration::minutes(*m)),
-            };
-            if let Err(e) = &outcome {
-                tracing::warn!(delivery = d.id, error = %e, "webhook delivery failed");
-            }
-            let mut tx = app.store.begin().await?;
-            webhooks::attempted(
-                &mut tx,
-                d.id,
-                at,
-                outcome.as_ref().err().map(String::as_str),
-                retry_at,
-            )
-            .await?;
-            commit(tx).await?;
+            crate::outbox::record(app, Outbox::Deliveries, d.id, d.attempts, &outcome).await?;
         }
         total += n;
         if (n as i64) < BATCH {
@@ -88,9 +65,4 @@ async fn send(client: &reqwest::Client, d: &Pending) -> std::result::Result<(), 
     } else {
         Err(format!("the receiver answered {}", res.status()))
     }
-}
-
-pub(crate) async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>> {
-    let mut conn = app.store.read().await?;
-    Ok(webhooks::next_due(&mut conn).await?)
 }

@@ -6,7 +6,6 @@
 mod deliverer;
 mod sign;
 
-pub(crate) use deliverer::next_due;
 pub use deliverer::{client, deliver_due, install_tls_provider};
 pub use sign::{hmac_sha256, signature};
 

@@ -11,7 +11,7 @@ CREATE TABLE emails (
     body        TEXT NOT NULL,
     attempts    BIGINT NOT NULL DEFAULT 0,
     next_at     BIGINT,
-    sent_at     BIGINT,
+    delivered_at BIGINT,
     last_error  TEXT,
     created_at  BIGINT NOT NULL
 );

@@ -11,7 +11,7 @@ CREATE TABLE emails (
     body        TEXT NOT NULL,
     attempts    INTEGER NOT NULL DEFAULT 0,
     next_at     INTEGER,
-    sent_at     INTEGER,
+    delivered_at INTEGER,
     last_error  TEXT,
     created_at  INTEGER NOT NULL
 );
