@@ -25,7 +25,7 @@ run() {
 }
 run "floor: GET /healthz" "/healthz"
 run "GET /api/v1/customers/1" "/api/v1/customers/1"
-run "GET /api/v1/customers?phone= (screen-pop lookup)" "/api/v1/customers?phone=13200000000"
+run "GET /api/v1/customers?phone= (screen-pop lookup)" "/api/v1/customers?phone=13037912345"
 run "GET /api/v1/vehicles?vin= (last six)" "/api/v1/vehicles?vin=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/vehicles/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vin"][-6:])')"
 run "GET /api/v1/customers?limit=50 (a page)" "/api/v1/customers?limit=50"
 cat >"$WORK/post.lua" <<'LUA'

@@ -2,29 +2,41 @@
 //! reserved first, then rows go in as multi-row inserts. Used inside a write
 //! transaction, which on SQLite holds the only write lock.
 
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::sql::Sql;
 use crate::{Conn, Result, StoreError};
 
-/// Bound values per statement. sqlx binds SQLite parameters by looking up
-/// each one's name, which costs time linear in the parameter count, so a
-/// statement's binding grows with the square of its parameters: many small
-/// statements beat a few huge ones (measured: 1,000 rows of 17 values bound
-/// at ~2,000 rows/s, 14 rows at tens of thousands).
-const VALUES_PER_STATEMENT: usize = 240;
+/// Bound values per statement. On SQLite the statements use anonymous
+/// placeholders, bound by position; numbered ones would be looked up by name,
+/// at a cost that grows with the square of the statement's size (measured:
+/// 1,000 rows of 17 values bound at ~2,000 rows/s). PostgreSQL takes up to
+/// 65,535 values; a few thousand keep each message small.
+const SQLITE_VALUES: usize = 960;
+const POSTGRES_VALUES: usize = 4_000;
 
 /// How many rows of `columns` values to put in one statement.
-pub(crate) const fn rows_per_statement(columns: usize) -> usize {
-    let n = VALUES_PER_STATEMENT / if columns == 0 { 1 } else { columns };
-    if n == 0 { 1 } else { n }
+fn rows_per_statement(columns: usize, sqlite: bool) -> usize {
+    let cap = if sqlite {
+        SQLITE_VALUES
+    } else {
+        POSTGRES_VALUES
+    };
+    (cap / columns.max(1)).max(1)
+}
+
+fn is_sqlite(conn: &Conn) -> bool {
+    conn.backend_name() != "PostgreSQL"
 }
 
 /// Tables whose ids may be reserved.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Table {
+pub enum Table {
     Customers,
     Vehicles,
+    Tickets,
+    TicketEvents,
+    Clocks,
 }
 
 impl Table {
@@ -32,16 +44,20 @@ impl Table {
         match self {
             Table::Customers => "customers",
             Table::Vehicles => "vehicles",
+            Table::Tickets => "tickets",
+            Table::TicketEvents => "ticket_events",
+            Table::Clocks => "clocks",
         }
     }
 }
 
-/// `n` fresh ids for `table`, ascending.
-pub(crate) async fn reserve_ids(tx: &mut Conn, table: Table, n: usize) -> Result<Vec<i64>> {
+/// `n` fresh ids for `table`, ascending, for rows the caller writes in the
+/// same transaction.
+pub async fn reserve_ids(tx: &mut Conn, table: Table, n: usize) -> Result<Vec<i64>> {
     if n == 0 {
         return Ok(Vec::new());
     }
-    if tx.backend_name() == "PostgreSQL" {
+    if !is_sqlite(tx) {
         let mut q = Sql::new("SELECT nextval(pg_get_serial_sequence(");
         q.bind(table.name())
             .push(", 'id')) AS id FROM generate_series(1, ")
@@ -59,27 +75,58 @@ pub(crate) async fn reserve_ids(tx: &mut Conn, table: Table, n: usize) -> Result
     } else {
         // SQLite gives a new row max(id) + 1; holding the write lock, we may
         // take the next n ourselves.
-        let sql = match table {
-            Table::Customers => "SELECT coalesce(max(id), 0) AS m FROM customers",
-            Table::Vehicles => "SELECT coalesce(max(id), 0) AS m FROM vehicles",
-        };
-        let max: i64 = sqlx::query(sql).fetch_one(tx).await?.try_get("m")?;
+        let sql = format!("SELECT coalesce(max(id), 0) AS m FROM {}", table.name());
+        let max: i64 = sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(tx)
+            .await?
+            .try_get("m")?;
         Ok((1..=n as i64).map(|i| max + i).collect())
     }
 }
 
-/// Start a multi-row insert: `INSERT INTO <head> VALUES ` followed by one
-/// `(...)` group per row, each filled by `row`.
-pub(crate) fn values<T>(head: &str, rows: &[T], mut row: impl FnMut(&mut Sql, &T)) -> Sql {
-    let mut q = Sql::new("INSERT INTO ");
-    q.push(head).push(" VALUES ");
-    for (i, r) in rows.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.push("(");
-        row(&mut q, r);
-        q.push(")");
-    }
-    q
+/// Insert `rows` into `head` (`table (col, ...)`, naming `columns` columns)
+/// in as few statements as the engine takes well; `row` binds one row's
+/// values, in the order of the columns.
+pub(crate) async fn insert<T>(
+    tx: &mut Conn,
+    head: &str,
+    columns: usize,
+    rows: &[T],
+    row: impl FnMut(&mut Sql, &T),
+) -> Result<()> {
+    insert_then(tx, head, columns, rows, "", row).await
 }
+
+/// [`insert`], each statement ending with `tail` (an `ON CONFLICT` clause).
+pub(crate) async fn insert_then<T>(
+    tx: &mut Conn,
+    head: &str,
+    columns: usize,
+    rows: &[T],
+    tail: &str,
+    mut row: impl FnMut(&mut Sql, &T),
+) -> Result<()> {
+    let sqlite = is_sqlite(tx);
+    for chunk in rows.chunks(rows_per_statement(columns, sqlite)) {
+        let mut q = if sqlite {
+            Sql::anonymous("INSERT INTO ")
+        } else {
+            Sql::new("INSERT INTO ")
+        };
+        q.push(head).push(" VALUES ");
+        for (i, r) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(");
+            row(&mut q, r);
+            q.push(")");
+        }
+        q.push(tail);
+        q.query().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Chunks for `IN (...)` lists of one value each.
+pub(crate) const IN_LIST: usize = 240;

@@ -53,19 +53,22 @@ pub async fn append_changes(
     kind: Change,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    for chunk in ids.chunks(crate::bulk::rows_per_statement(4)) {
-        crate::bulk::values("changes (entity, entity_id, kind, at)", chunk, |q, id| {
+    let at = at.timestamp_millis();
+    crate::bulk::insert(
+        tx,
+        "changes (entity, entity_id, kind, at)",
+        4,
+        ids,
+        |q, id| {
             q.bind(entity)
                 .push(", ")
                 .bind(*id)
                 .push(", ")
                 .bind(kind.as_str());
-            q.push(", ").bind(at.timestamp_millis());
-        })
-        .query()
-        .execute(&mut *tx)
-        .await?;
-    }
+            q.push(", ").bind(at);
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -13,6 +13,11 @@ pub(crate) struct Sql {
     text: String,
     args: AnyArguments,
     n: usize,
+    /// Write `?` rather than `$n`: SQLite looks a numbered parameter up by
+    /// name when binding, a cost that grows with the statement's parameter
+    /// count, while anonymous ones are bound by position. Only for
+    /// statements whose values are bound in the order they appear.
+    anonymous: bool,
 }
 
 impl Sql {
@@ -21,6 +26,15 @@ impl Sql {
             text: text.to_owned(),
             args: AnyArguments::default(),
             n: 0,
+            anonymous: false,
+        }
+    }
+
+    /// A statement with anonymous `?` placeholders (SQLite only).
+    pub fn anonymous(text: &str) -> Self {
+        Self {
+            anonymous: true,
+            ..Self::new(text)
         }
     }
 
@@ -35,7 +49,11 @@ impl Sql {
         T: Encode<'static, Any> + Type<Any> + Send + 'static,
     {
         self.n += 1;
-        let _ = write!(self.text, "${}", self.n);
+        if self.anonymous {
+            self.text.push('?');
+        } else {
+            let _ = write!(self.text, "${}", self.n);
+        }
         // Encoding into `Any` only moves the value into a buffer; it cannot fail
         // for the plain types kefu binds.
         let _ = self.args.add(value);

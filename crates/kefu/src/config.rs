@@ -29,6 +29,8 @@ pub enum Command {
     User(UserArgs),
     /// Import customers or vehicles from a CSV or Excel (.xlsx) file.
     Import(ImportArgs),
+    /// Fill an empty database with a believable dealer group of any size.
+    Demo(DemoArgs),
 }
 
 /// Where the data lives. Global, so that `kefu user add NAME --data DIR`
@@ -103,6 +105,25 @@ pub struct ImportArgs {
     pub kind: String,
     /// A .csv (UTF-8) or .xlsx file with Chinese or English column headers.
     pub file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// How many customers (with one or two cars each, most of them).
+    #[arg(long, default_value_t = 10_000)]
+    pub customers: u64,
+    /// How many work orders, over the past months up to now.
+    #[arg(long, default_value_t = 10_000)]
+    pub tickets: u64,
+    /// How many of the orders are still open, the most recent ones
+    /// [default: one in twenty].
+    #[arg(long)]
+    pub open: Option<u64>,
+    /// The same seed and sizes give the same data.
+    #[arg(long, default_value_t = kefu_app::demo::DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 /// `kefu.toml` in the data folder.

@@ -26,6 +26,7 @@ fn main() -> std::process::ExitCode {
             Command::Migrate(args) => commands::migrate::run(args).await,
             Command::User(args) => commands::user::run(args).await,
             Command::Import(args) => commands::import::run(args).await,
+            Command::Demo(args) => commands::demo::run(args).await,
         }
     });
     match result {

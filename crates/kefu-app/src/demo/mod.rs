@@ -1,236 +1,134 @@
-//! A small, believable dealer group for trying kefu: four stores in four
-//! provinces, the back-office departments, a user for every role and a few
-//! hundred customers with their cars. Deterministic, so every demo looks the
-//! same.
+//! A believable dealer group of any size, for trying kefu and for measuring
+//! it: stores in many provinces with their plates, the back-office
+//! departments, a login for every role, customers with real-looking names and
+//! valid mobile numbers, cars with valid VINs and plates, and work orders in
+//! every status and level with their events, clocks and past breaches.
+//! Deterministic for a given seed and size.
+//!
+//! Rows are made on a thread of their own while the previous batch is being
+//! written, and written in batched transactions with multi-row inserts.
 
 mod names;
+mod orders;
+mod org;
+mod people;
 
-use chrono::{Days, NaiveDate};
-use kefu_core::customers::{CustomerFields, CustomerKind, Gender, Needs, Phone, Tier};
-use kefu_core::org::{DealerFields, DepartmentFields, Role, Scope, UserFields};
-use kefu_core::vehicles::{Plate, VehicleFields, Vin};
-use kefu_store::org::{dealers, departments, users};
-use kefu_store::{Change, NewAudit, append_change, audit_record, customers, vehicles};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use kefu_core::calendar::Calendar;
+use kefu_core::org::Scope;
+use kefu_store::bulk::{Table, reserve_ids};
+use kefu_store::org::{dealers, users};
+use kefu_store::sla::{breaches, clocks, policies};
+use kefu_store::{Change, NewAudit, append_changes, audit_record, customers, tickets, vehicles};
+use tokio::sync::mpsc;
 
 use crate::auth::hash_password;
 use crate::journal::commit;
 use crate::{App, AppError, Result};
 
+use orders::{Batch, Numbers, Owner, World};
+
 /// Every demo login uses this password.
 pub const PASSWORD: &str = "kefu-demo";
 
-const CUSTOMERS: usize = 300;
+/// The seed of `kefu serve --demo` and of `kefu demo` without `--seed`.
+pub const DEFAULT_SEED: u64 = 0x6b65_6675;
 
-/// Fill an empty database; `None` when it already holds a group's data. Returns the
-/// demo logins with their roles.
+/// Rows made and written together.
+const CUSTOMER_BATCH: u64 = 10_000;
+const ORDER_BATCH: u64 = 10_000;
+
+/// How much to make.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub customers: u64,
+    pub tickets: u64,
+    /// How many of the orders are still open (the most recent ones);
+    /// by default one in twenty.
+    pub open: Option<u64>,
+    pub seed: u64,
+}
+
+impl Size {
+    /// What `kefu serve --demo` writes.
+    pub const SMALL: Size = Size {
+        customers: 300,
+        tickets: 400,
+        open: None,
+        seed: DEFAULT_SEED,
+    };
+}
+
+/// What is being written, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Customers,
+    Orders,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    /// The logins worth showing, with their roles (password [`PASSWORD`]).
+    pub logins: Vec<(String, &'static str)>,
+    pub dealers: usize,
+    pub users: usize,
+    pub customers: u64,
+    pub vehicles: u64,
+    pub tickets: u64,
+    pub events: u64,
+    pub clocks: u64,
+    pub breaches: u64,
+}
+
+/// Fill an empty database with the small demo group; `None` when it already
+/// holds a group's data. Returns the demo logins with their roles.
 pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
+    Ok(generate(app, Size::SMALL, &|_, _, _| {})
+        .await?
+        .map(|f| f.logins))
+}
+
+/// Fill an empty database with a group of `size`; `None` when it already
+/// holds a group's data. `progress` hears each stage's rows done and total.
+pub async fn generate(
+    app: &App,
+    size: Size,
+    progress: &(dyn Fn(Stage, u64, u64) + Sync),
+) -> Result<Option<Filled>> {
     if !is_empty(app).await? {
         return Ok(None);
     }
     let now = app.now();
+    crate::calendars::ensure_default(app).await?;
+    crate::sla::ensure_defaults(app).await?;
     let hash = hash_password(PASSWORD)?;
+
     let mut tx = app.store.begin().await?;
-
-    let mut dealer_ids = Vec::new();
-    for (code, name, region, _, _) in names::DEALERS {
-        let f = DealerFields {
-            code: (*code).into(),
-            name: (*name).into(),
-            region: Some((*region).into()),
-            timezone: "Asia/Shanghai".into(),
-            calendar_id: None,
-            active: true,
-        };
-        let d = dealers::insert(&mut tx, &f, now).await?;
-        append_change(&mut tx, "dealer", d.id, Change::Created, now).await?;
-        dealer_ids.push(d.id);
-    }
-    let mut dept_ids = Vec::new();
-    for (code, name) in names::DEPARTMENTS {
-        let f = DepartmentFields {
-            code: (*code).into(),
-            name: (*name).into(),
-            head_id: None,
-            vp_id: None,
-            liaison_ids: Vec::new(),
-            calendar_id: None,
-            active: true,
-        };
-        let d = departments::insert(&mut tx, &f, now).await?;
-        append_change(&mut tx, "department", d.id, Change::Created, now).await?;
-        dept_ids.push(d.id);
-    }
-
-    let mut logins = Vec::new();
-    let mut add_user = async |tx: &mut kefu_store::Tx,
-                              username: &str,
-                              name: &str,
-                              role: Role,
-                              dealer: Option<i64>,
-                              dept: Option<i64>|
-           -> Result<i64> {
-        let f = UserFields {
-            username: username.into(),
-            display_name: name.into(),
-            role,
-            dealer_id: dealer,
-            department_id: dept,
-            email: None,
-            active: true,
-        };
-        let u = users::insert(tx, &f, &hash, now).await?;
-        append_change(tx, "user", u.id, Change::Created, now).await?;
-        logins.push((username.to_owned(), role.as_str()));
-        Ok(u.id)
+    let org = org::create(
+        &mut tx,
+        org::store_count(size.customers as usize),
+        &hash,
+        now,
+    )
+    .await?;
+    commit(tx).await?;
+    let org = Arc::new(org);
+    let mut filled = Filled {
+        dealers: org.stores.len(),
+        users: org.users,
+        ..Filled::default()
     };
-    let first_dealer = dealer_ids.first().copied();
-    let second_dealer = dealer_ids.get(1).copied();
-    let quality = dept_ids.get(1).copied();
-    add_user(&mut tx, "manager", "王经理", Role::Manager, None, None).await?;
-    add_user(&mut tx, "agent", "李坐席", Role::Agent, None, None).await?;
-    add_user(&mut tx, "agent2", "赵坐席", Role::Agent, None, None).await?;
-    add_user(
-        &mut tx,
-        "sh_staff",
-        "陈服务顾问",
-        Role::DealerStaff,
-        first_dealer,
-        None,
-    )
-    .await?;
-    add_user(
-        &mut tx,
-        "bj_staff",
-        "刘服务顾问",
-        Role::DealerStaff,
-        second_dealer,
-        None,
-    )
-    .await?;
-    add_user(
-        &mut tx,
-        "sh_sales",
-        "周销售",
-        Role::Sales,
-        first_dealer,
-        None,
-    )
-    .await?;
-    let liaison = add_user(&mut tx, "liaison", "孙联络员", Role::Liaison, None, quality).await?;
-    let head = add_user(&mut tx, "head", "吴部长", Role::DeptHead, None, quality).await?;
-    let vp = add_user(&mut tx, "vp", "郑副总", Role::Vp, None, None).await?;
-    if let Some(q) = quality {
-        let f = DepartmentFields {
-            code: names::DEPARTMENTS[1].0.into(),
-            name: names::DEPARTMENTS[1].1.into(),
-            head_id: Some(head),
-            vp_id: Some(vp),
-            liaison_ids: vec![liaison],
-            calendar_id: None,
-            active: true,
-        };
-        departments::update(&mut tx, q, &f, now).await?;
+
+    let owners = write_people(app, &org, size, now, progress, &mut filled).await?;
+    if !owners.is_empty() && size.tickets > 0 {
+        write_orders(app, &org, owners, size, now, progress, &mut filled).await?;
     }
 
-    let mut rng = names::Rng(0x6b65_6675);
-    let today = now.date_naive();
-    for i in 0..CUSTOMERS {
-        let dealer_index = i % dealer_ids.len().max(1);
-        let dealer_id = dealer_ids.get(dealer_index).copied();
-        let phone = Phone::parse(&format!(
-            "1{}{:09}",
-            [3, 5, 7, 8, 9][i % 5],
-            200_000_000 + i * 7_919
-        ))?;
-        let company = i % 25 == 0;
-        let name = if company {
-            format!("{}{}", names::pick(&mut rng, names::COMPANIES), "有限公司")
-        } else {
-            format!(
-                "{}{}",
-                names::pick(&mut rng, names::SURNAMES),
-                names::pick(&mut rng, names::GIVEN)
-            )
-        };
-        let birthday =
-            (!company).then(|| date_back(today, 365 * (22 + rng.below(45)) + rng.below(365)));
-        let fields = CustomerFields {
-            kind: if company {
-                CustomerKind::Company
-            } else {
-                CustomerKind::Person
-            },
-            name,
-            phone,
-            other_phones: Vec::new(),
-            wechat: (i % 3 == 0).then(|| format!("wx_{:06}", 100_000 + i * 13)),
-            gender: (!company).then(|| {
-                if rng.below(2) == 0 {
-                    Gender::Male
-                } else {
-                    Gender::Female
-                }
-            }),
-            birthday,
-            address: Some(format!(
-                "{}{}路{}号",
-                names::DEALERS[dealer_index].3,
-                names::pick(&mut rng, names::STREETS),
-                1 + rng.below(300)
-            )),
-            dealer_id,
-            owner_id: None,
-            source: Some(names::pick(&mut rng, names::SOURCES).to_owned()),
-            tier: Some(Tier::ALL[(rng.below(100) as usize * Tier::ALL.len()) / 100]),
-            tags: Vec::new(),
-            needs: Needs {
-                general: vec![names::pick(&mut rng, names::NEEDS).to_owned()],
-                ..Needs::default()
-            },
-        };
-        let c = customers::insert(&mut tx, &fields, now).await?;
-        append_change(&mut tx, "customer", c.id, Change::Created, now).await?;
-
-        let (wmi, brand, models) = names::MAKES[rng.below(names::MAKES.len() as u64) as usize];
-        let body = format!(
-            "{wmi}{}0{}{:06}",
-            names::vds(&mut rng),
-            names::plant(&mut rng),
-            100_000 + i * 31
-        );
-        let vin = Vin::with_check_digit(&body[..17])
-            .ok_or_else(|| AppError::invalid("vin", "invalid_vin", "demo VIN"))?;
-        let purchased = date_back(today, 30 + rng.below(365 * 7));
-        let plate_prefix = names::DEALERS[dealer_index].4;
-        let plate = Plate::parse(&format!("{plate_prefix}{:05}", 10_000 + i * 37))?;
-        let v = VehicleFields {
-            customer_id: c.id,
-            vin,
-            plate: Some(plate),
-            brand: Some(brand.into()),
-            model: Some(names::pick(&mut rng, models).into()),
-            trim: Some(names::pick(&mut rng, names::TRIMS).into()),
-            color: Some(names::pick(&mut rng, names::COLORS).into()),
-            purchased_on: Some(purchased),
-            delivered_on: purchased.checked_add_days(Days::new(3)),
-            registered_on: purchased.checked_add_days(Days::new(10)),
-            manufactured_on: date_back(purchased, 40 + rng.below(120)).into(),
-            mileage_km: Some(
-                ((today - purchased).num_days().max(0) * (20 + rng.below(40) as i64)).min(400_000),
-            ),
-            mileage_read_on: Some(today),
-            compulsory_insurance_expires_on: purchased.checked_add_days(Days::new(
-                365 * (1 + (today - purchased).num_days().max(0) as u64 / 365),
-            )),
-            commercial_insurance_expires_on: purchased.checked_add_days(Days::new(
-                365 * (1 + (today - purchased).num_days().max(0) as u64 / 365),
-            )),
-            dealer_id,
-            active: true,
-        };
-        let v = vehicles::insert(&mut tx, &v, now).await?;
-        append_change(&mut tx, "vehicle", v.id, Change::Created, now).await?;
-    }
+    let mut tx = app.store.begin().await?;
     audit_record(
         &mut tx,
         NewAudit {
@@ -240,12 +138,205 @@ pub async fn fill(app: &App) -> Result<Option<Vec<(String, &'static str)>>> {
             entity: "customer",
             entity_id: None,
             before: None,
-            after: Some(serde_json::json!({ "customers": CUSTOMERS, "dealers": dealer_ids.len() })),
+            after: Some(serde_json::json!({
+                "seed": size.seed, "dealers": filled.dealers, "users": filled.users,
+                "customers": filled.customers, "vehicles": filled.vehicles,
+                "tickets": filled.tickets, "events": filled.events, "clocks": filled.clocks,
+                "breaches": filled.breaches,
+            })),
         },
     )
     .await?;
     commit(tx).await?;
-    Ok(Some(logins))
+    filled.logins = org.logins.clone();
+    Ok(Some(filled))
+}
+
+/// Customers and their cars, in batches; returns what orders need of them.
+async fn write_people(
+    app: &App,
+    org: &Arc<org::Org>,
+    size: Size,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(Stage, u64, u64) + Sync),
+    filled: &mut Filled,
+) -> Result<Vec<Owner>> {
+    progress(Stage::Customers, 0, size.customers);
+    let (send, mut batches) = mpsc::channel(2);
+    let maker = {
+        let org = org.clone();
+        let today = now.date_naive();
+        tokio::task::spawn_blocking(move || {
+            let mut from = 0;
+            while from < size.customers {
+                let to = (from + CUSTOMER_BATCH).min(size.customers);
+                let batch: Result<Vec<people::Person>> = (from..to)
+                    .map(|i| people::person(size.seed, i, &org.stores, today))
+                    .collect();
+                if send.blocking_send(batch).is_err() {
+                    return;
+                }
+                from = to;
+            }
+        })
+    };
+    let mut owners = Vec::with_capacity(size.customers as usize);
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        let mut tx = app.store.begin().await?;
+        let fields: Vec<_> = batch.iter().map(|p| p.customer.clone()).collect();
+        let ids = customers::insert_many(&mut tx, &fields, now).await?;
+        let mut cars = Vec::new();
+        let mut first_car = Vec::with_capacity(batch.len());
+        for (person, id) in batch.into_iter().zip(&ids) {
+            first_car.push((!person.vehicles.is_empty()).then_some(cars.len()));
+            for mut v in person.vehicles {
+                v.customer_id = *id;
+                cars.push(v);
+            }
+        }
+        let car_ids = vehicles::insert_many(&mut tx, &cars, now).await?;
+        append_changes(&mut tx, "customer", &ids, Change::Created, now).await?;
+        append_changes(&mut tx, "vehicle", &car_ids, Change::Created, now).await?;
+        commit(tx).await?;
+        for ((id, car), f) in ids.iter().zip(first_car).zip(&fields) {
+            let store = org
+                .stores
+                .iter()
+                .position(|s| Some(s.id) == f.dealer_id)
+                .unwrap_or(0);
+            owners.push(Owner {
+                id: *id,
+                vehicle_id: car.and_then(|c| car_ids.get(c).copied()),
+                store: store as u32,
+                tier: f.tier,
+            });
+        }
+        filled.customers += ids.len() as u64;
+        filled.vehicles += car_ids.len() as u64;
+        progress(Stage::Customers, filled.customers, size.customers);
+    }
+    maker.await.map_err(|e| {
+        AppError::Internal(kefu_store::StoreError::Corrupt(format!(
+            "making customers: {e}"
+        )))
+    })?;
+    Ok(owners)
+}
+
+/// Work orders with their events, clocks and breaches, in batches.
+async fn write_orders(
+    app: &App,
+    org: &Arc<org::Org>,
+    owners: Vec<Owner>,
+    size: Size,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(Stage, u64, u64) + Sync),
+    filled: &mut Filled,
+) -> Result<()> {
+    let (policies, calendars, default_calendar) = {
+        let mut conn = app.store.read().await?;
+        let policies = policies::active(&mut conn).await?;
+        let (default_id, default) = crate::calendars::load(&mut conn, None).await?;
+        let mut calendars: HashMap<i64, Calendar> = HashMap::from([(default_id, default)]);
+        for id in policies.iter().filter_map(|p| p.calendar_id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = calendars.entry(id) {
+                e.insert(crate::calendars::load(&mut conn, Some(id)).await?.1);
+            }
+        }
+        (policies, calendars, default_id)
+    };
+    let open = size.open.unwrap_or(size.tickets / 20).min(size.tickets);
+    let closed = size.tickets - open;
+    // A group takes about 1,500 orders a day; at least a month of history.
+    let span = TimeDelta::days((closed / 1_500).clamp(30, 730) as i64);
+    progress(Stage::Orders, 0, size.tickets);
+    let (send, mut batches) = mpsc::channel::<Batch>(2);
+    let maker = {
+        let org = org.clone();
+        tokio::task::spawn_blocking(move || {
+            let world = World {
+                seed: size.seed,
+                now,
+                org: &org,
+                owners: &owners,
+                policies: &policies,
+                calendars: &calendars,
+                default_calendar,
+                closed,
+                open,
+                span,
+            };
+            let mut numbers = Numbers::default();
+            let mut from = 0;
+            while from < size.tickets {
+                let to = (from + ORDER_BATCH).min(size.tickets);
+                if send
+                    .blocking_send(world.tell(from..to, &mut numbers))
+                    .is_err()
+                {
+                    break;
+                }
+                from = to;
+            }
+            numbers
+        })
+    };
+    while let Some(batch) = batches.recv().await {
+        let mut tx = app.store.begin().await?;
+        write_batch(&mut tx, batch, now, filled).await?;
+        commit(tx).await?;
+        progress(Stage::Orders, filled.tickets, size.tickets);
+    }
+    let numbers = maker.await.map_err(|e| {
+        AppError::Internal(kefu_store::StoreError::Corrupt(format!(
+            "making orders: {e}"
+        )))
+    })?;
+    let mut days: Vec<(String, i64)> = numbers.last.into_iter().collect();
+    days.sort();
+    let mut tx = app.store.begin().await?;
+    tickets::raise_numbers(&mut tx, &days).await?;
+    commit(tx).await?;
+    Ok(())
+}
+
+/// Store one batch of orders, giving its rows their ids.
+async fn write_batch(
+    tx: &mut kefu_store::Conn,
+    mut b: Batch,
+    now: DateTime<Utc>,
+    filled: &mut Filled,
+) -> Result<()> {
+    let ticket_ids = reserve_ids(tx, Table::Tickets, b.tickets.len()).await?;
+    let clock_ids = reserve_ids(tx, Table::Clocks, b.clocks.len()).await?;
+    let event_ids = reserve_ids(tx, Table::TicketEvents, b.events.len()).await?;
+    let id = |ids: &[i64], local: i64| ids[local as usize];
+    for t in &mut b.tickets {
+        t.id = id(&ticket_ids, t.id);
+    }
+    for c in &mut b.clocks {
+        c.id = id(&clock_ids, c.id);
+        c.ticket_id = id(&ticket_ids, c.ticket_id);
+    }
+    for (e, new) in b.events.iter_mut().zip(&event_ids) {
+        e.id = *new;
+        e.ticket_id = id(&ticket_ids, e.ticket_id);
+    }
+    for br in &mut b.breaches {
+        br.ticket_id = id(&ticket_ids, br.ticket_id);
+        br.clock_id = id(&clock_ids, br.clock_id);
+    }
+    tickets::insert_many(tx, &b.tickets).await?;
+    tickets::insert_events(tx, &b.events).await?;
+    clocks::insert_many(tx, &b.clocks).await?;
+    breaches::insert_many(tx, &b.breaches).await?;
+    append_changes(tx, "ticket", &ticket_ids, Change::Created, now).await?;
+    filled.tickets += b.tickets.len() as u64;
+    filled.events += b.events.len() as u64;
+    filled.clocks += b.clocks.len() as u64;
+    filled.breaches += b.breaches.len() as u64;
+    Ok(())
 }
 
 /// No customers, no dealers, and no user but the first admin.
@@ -256,8 +347,4 @@ async fn is_empty(app: &App) -> Result<bool> {
     let dealers = dealers::list(&mut conn, None, one).await?;
     let users = users::list(&mut conn, Scope::Group, &Default::default(), one).await?;
     Ok(customers.items.is_empty() && dealers.items.is_empty() && users.items.len() <= 1)
-}
-
-fn date_back(from: NaiveDate, days: u64) -> NaiveDate {
-    from.checked_sub_days(Days::new(days)).unwrap_or(from)
 }

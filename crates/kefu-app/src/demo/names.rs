@@ -65,6 +65,16 @@ pub const MAKES: &[(&str, &str, &[&str])] = &[
 pub struct Rng(pub u64);
 
 impl Rng {
+    /// The generator for item `i` of a run seeded with `seed`: the same
+    /// whatever order the items are made in.
+    pub fn for_item(seed: u64, i: u64) -> Rng {
+        // splitmix64, to spread neighbouring items apart.
+        let mut z = seed ^ i.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Rng((z ^ (z >> 31)) | 1)
+    }
+
     pub fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
@@ -85,19 +95,90 @@ pub fn pick<'a>(rng: &mut Rng, from: &[&'a str]) -> &'a str {
         .unwrap_or_default()
 }
 
-const VIN_CHARS: &[u8] = b"ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
+/// More stores for a bigger group: city (for names and addresses), region,
+/// plate prefix.
+pub const CITIES: &[(&str, &str, &str)] = &[
+    ("上海闵行", "华东", "沪B"),
+    ("北京海淀", "华北", "京Q"),
+    ("深圳南山", "华南", "粤B"),
+    ("成都高新", "西南", "川A"),
+    ("重庆渝北", "西南", "渝A"),
+    ("武汉江汉", "华中", "鄂A"),
+    ("南京建邺", "华东", "苏A"),
+    ("苏州工业园", "华东", "苏E"),
+    ("天津河西", "华北", "津A"),
+    ("西安雁塔", "西北", "陕A"),
+    ("长沙岳麓", "华中", "湘A"),
+    ("郑州金水", "华中", "豫A"),
+    ("济南历下", "华东", "鲁A"),
+    ("青岛崂山", "华东", "鲁B"),
+    ("沈阳和平", "东北", "辽A"),
+    ("大连甘井子", "东北", "辽B"),
+    ("哈尔滨南岗", "东北", "黑A"),
+    ("福州鼓楼", "华南", "闽A"),
+    ("厦门思明", "华南", "闽D"),
+    ("昆明盘龙", "西南", "云A"),
+    ("合肥蜀山", "华东", "皖A"),
+    ("南昌红谷滩", "华中", "赣A"),
+    ("宁波鄞州", "华东", "浙B"),
+    ("佛山南海", "华南", "粤E"),
+    ("东莞南城", "华南", "粤S"),
+    ("石家庄长安", "华北", "冀A"),
+    ("太原小店", "华北", "晋A"),
+    ("南宁青秀", "华南", "桂A"),
+    ("贵阳观山湖", "西南", "贵A"),
+    ("乌鲁木齐天山", "西北", "新A"),
+];
 
-/// Five characters of vehicle description.
-pub fn vds(rng: &mut Rng) -> String {
-    (0..5)
-        .map(|_| VIN_CHARS[rng.below(VIN_CHARS.len() as u64) as usize] as char)
-        .collect()
-}
+/// Store names are the city and one of these.
+pub const STORE_SUFFIXES: &[&str] = &["旗舰店", "4S店", "城市展厅", "服务中心", "汽车城店"];
 
-/// Model year and plant.
-pub fn plant(rng: &mut Rng) -> String {
-    let years = b"KLMNPRST";
-    let y = years[rng.below(years.len() as u64) as usize] as char;
-    let p = VIN_CHARS[rng.below(26) as usize] as char;
-    format!("{y}{p}")
-}
+/// What customers call about, by category.
+pub const SUBJECTS: &[(&str, &[&str])] = &[
+    (
+        "complaint",
+        &[
+            "保养后异响未解决",
+            "维修等待时间过长",
+            "服务顾问态度差",
+            "车机频繁死机",
+            "保险理赔进度慢",
+            "交车时发现漆面划痕",
+        ],
+    ),
+    (
+        "inquiry",
+        &[
+            "咨询保养周期",
+            "询问配件到货时间",
+            "APP无法绑定车辆",
+            "咨询延保政策",
+            "询问召回信息",
+        ],
+    ),
+    (
+        "suggestion",
+        &["建议延长周末营业时间", "建议增加上门取送车"],
+    ),
+    ("praise", &["表扬服务顾问", "感谢道路救援及时"]),
+    (
+        "repair",
+        &["发动机故障灯亮", "空调不制冷", "刹车异响", "胎压报警"],
+    ),
+    ("other", &["发票信息更正", "变更联系人"]),
+];
+
+pub const RESOLUTIONS: &[&str] = &[
+    "已更换零件并试车确认",
+    "已向客户解释并致歉，赠送保养券",
+    "已协调配件加急到店",
+    "已远程升级车机系统",
+    "已安排上门检测",
+];
+
+/// Mobile prefixes that real Chinese numbers start with.
+pub const MOBILE_PREFIXES: &[&str] = &[
+    "130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156",
+    "157", "158", "159", "166", "176", "177", "180", "181", "182", "185", "186", "187", "188",
+    "189", "191", "198", "199",
+];

@@ -6,7 +6,7 @@ use kefu_core::customers::{Customer, CustomerFields, CustomerKind, Gender, Needs
 use kefu_core::org::Scope;
 use sqlx::any::AnyRow;
 
-use crate::bulk::{Table, reserve_ids, rows_per_statement, values};
+use crate::bulk::{self, Table, reserve_ids};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -58,69 +58,65 @@ pub async fn insert_many(
     let ids = reserve_ids(tx, Table::Customers, rows.len()).await?;
     let at = now.timestamp_millis();
     let rows: Vec<(i64, &CustomerFields)> = ids.iter().copied().zip(rows).collect();
-    for chunk in rows.chunks(rows_per_statement(17)) {
-        values(
-            "customers (id, kind, name, phone, other_phones, wechat, gender, birthday, address, \
+    bulk::insert(
+        tx,
+        "customers (id, kind, name, phone, other_phones, wechat, gender, birthday, address, \
              dealer_id, owner_id, source, tier, tags, needs, created_at, updated_at)",
-            chunk,
-            |q, (id, f)| {
-                q.bind(*id)
-                    .push(", ")
-                    .bind(f.kind.as_str())
-                    .push(", ")
-                    .bind(f.name.clone());
-                q.push(", ")
-                    .bind(f.phone.as_str().to_owned())
-                    .push(", ")
-                    .bind(phones_json(f));
-                q.push(", ")
-                    .bind(f.wechat.clone())
-                    .push(", ")
-                    .bind(f.gender.map(|g| g.as_str()));
-                q.push(", ")
-                    .bind(row::date_text(f.birthday))
-                    .push(", ")
-                    .bind(f.address.clone());
-                q.push(", ").bind(f.dealer_id).push(", ").bind(f.owner_id);
-                q.push(", ")
-                    .bind(f.source.clone())
-                    .push(", ")
-                    .bind(f.tier.map(|t| t.as_str()));
-                q.push(", ")
-                    .bind(row::to_json(&f.tags))
-                    .push(", ")
-                    .bind(row::to_json(&f.needs));
-                q.push(", ").bind(at).push(", ").bind(at);
-            },
-        )
-        .query()
-        .execute(&mut *tx)
-        .await?;
-        let phones: Vec<(i64, String, i64)> = chunk
-            .iter()
-            .flat_map(|(id, f)| {
-                f.phones()
-                    .enumerate()
-                    .map(move |(i, p)| (*id, p.as_str().to_owned(), i64::from(i == 0)))
-            })
-            .collect();
-        for part in phones.chunks(rows_per_statement(3)) {
-            values(
-                "customer_phones (customer_id, phone, is_primary)",
-                part,
-                |q, (id, phone, primary)| {
-                    q.bind(*id)
-                        .push(", ")
-                        .bind(phone.clone())
-                        .push(", ")
-                        .bind(*primary);
-                },
-            )
-            .query()
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
+        17,
+        &rows,
+        |q, (id, f)| {
+            q.bind(*id)
+                .push(", ")
+                .bind(f.kind.as_str())
+                .push(", ")
+                .bind(f.name.clone());
+            q.push(", ")
+                .bind(f.phone.as_str().to_owned())
+                .push(", ")
+                .bind(phones_json(f));
+            q.push(", ")
+                .bind(f.wechat.clone())
+                .push(", ")
+                .bind(f.gender.map(|g| g.as_str()));
+            q.push(", ")
+                .bind(row::date_text(f.birthday))
+                .push(", ")
+                .bind(f.address.clone());
+            q.push(", ").bind(f.dealer_id).push(", ").bind(f.owner_id);
+            q.push(", ")
+                .bind(f.source.clone())
+                .push(", ")
+                .bind(f.tier.map(|t| t.as_str()));
+            q.push(", ")
+                .bind(row::to_json(&f.tags))
+                .push(", ")
+                .bind(row::to_json(&f.needs));
+            q.push(", ").bind(at).push(", ").bind(at);
+        },
+    )
+    .await?;
+    let phones: Vec<(i64, String, i64)> = rows
+        .iter()
+        .flat_map(|(id, f)| {
+            f.phones()
+                .enumerate()
+                .map(move |(i, p)| (*id, p.as_str().to_owned(), i64::from(i == 0)))
+        })
+        .collect();
+    bulk::insert(
+        tx,
+        "customer_phones (customer_id, phone, is_primary)",
+        3,
+        &phones,
+        |q, (id, phone, primary)| {
+            q.bind(*id)
+                .push(", ")
+                .bind(phone.clone())
+                .push(", ")
+                .bind(*primary);
+        },
+    )
+    .await?;
     Ok(ids)
 }
 
@@ -282,7 +278,7 @@ pub type PhoneOwner = (String, i64, Option<i64>, String);
 /// asked in chunks so a whole import costs a few hundred queries.
 pub async fn by_phones(conn: &mut Conn, scope: Scope, phones: &[&str]) -> Result<Vec<PhoneOwner>> {
     let mut found = Vec::new();
-    for chunk in phones.chunks(rows_per_statement(1)) {
+    for chunk in phones.chunks(bulk::IN_LIST) {
         let mut q = Sql::new(
             "SELECT cp.phone, c.id, c.dealer_id, c.name FROM customer_phones cp \
              JOIN customers c ON c.id = cp.customer_id WHERE c.deleted_at IS NULL AND cp.phone IN (",

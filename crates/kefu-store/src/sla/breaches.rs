@@ -6,6 +6,51 @@ use kefu_core::tickets::Ticket;
 
 use crate::{Conn, Result};
 
+/// A breach as stored, for generated history.
+#[derive(Debug, Clone)]
+pub struct NewBreach {
+    pub ticket_id: i64,
+    pub clock_id: i64,
+    pub kind: &'static str,
+    pub step: i64,
+    pub level: &'static str,
+    pub dealer_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub due_at: DateTime<Utc>,
+    /// When the late thing happened; `None` while it has not.
+    pub actual_at: Option<DateTime<Utc>>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Store many breaches at once.
+pub async fn insert_many(tx: &mut Conn, rows: &[NewBreach]) -> Result<()> {
+    crate::bulk::insert(
+        tx,
+        "breaches (ticket_id, clock_id, kind, step, level, dealer_id, department_id, \
+         assignee_id, due_at, actual_at, recorded_at)",
+        11,
+        rows,
+        |q, b| {
+            q.bind(b.ticket_id).push(", ").bind(b.clock_id).push(", ");
+            q.bind(b.kind)
+                .push(", ")
+                .bind(b.step)
+                .push(", ")
+                .bind(b.level);
+            q.push(", ")
+                .bind(b.dealer_id)
+                .push(", ")
+                .bind(b.department_id);
+            q.push(", ").bind(b.assignee_id).push(", ");
+            q.bind(b.due_at.timestamp_millis()).push(", ");
+            q.bind(b.actual_at.map(|a| a.timestamp_millis())).push(", ");
+            q.bind(b.recorded_at.timestamp_millis());
+        },
+    )
+    .await
+}
+
 /// Record that `clock` of `ticket` ran out; once per clock.
 pub async fn record(
     tx: &mut Conn,

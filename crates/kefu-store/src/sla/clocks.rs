@@ -66,6 +66,52 @@ pub async fn start(
     Ok(())
 }
 
+/// Store many clocks, in any state, with their ids reserved: for generated
+/// data.
+pub async fn insert_many(tx: &mut Conn, rows: &[Clock]) -> Result<()> {
+    let ms = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp_millis());
+    crate::bulk::insert(
+        tx,
+        "clocks (id, ticket_id, kind, step, target, policy_id, calendar_id, dealer_id, \
+         department_id, started_at, minutes, due_at, warn_at, warned_at, paused_at, \
+         remaining_minutes, stopped_at, fired_at, breached, next_at)",
+        20,
+        rows,
+        |q, c| {
+            q.bind(c.id).push(", ").bind(c.ticket_id).push(", ");
+            q.bind(c.kind.as_str()).push(", ").bind(c.step).push(", ");
+            q.bind(c.target.map(|t| t.as_str())).push(", ");
+            q.bind(c.policy_id)
+                .push(", ")
+                .bind(c.calendar_id)
+                .push(", ");
+            q.bind(c.dealer_id)
+                .push(", ")
+                .bind(c.department_id)
+                .push(", ");
+            q.bind(c.started_at.timestamp_millis()).push(", ");
+            q.bind(c.minutes)
+                .push(", ")
+                .bind(c.due_at.timestamp_millis());
+            q.push(", ")
+                .bind(ms(c.warn_at))
+                .push(", ")
+                .bind(ms(c.warned_at));
+            q.push(", ")
+                .bind(ms(c.paused_at))
+                .push(", ")
+                .bind(c.remaining_minutes);
+            q.push(", ")
+                .bind(ms(c.stopped_at))
+                .push(", ")
+                .bind(ms(c.fired_at));
+            q.push(", ").bind(i64::from(c.breached));
+            q.push(", ").bind(ms(c.next_at()));
+        },
+    )
+    .await
+}
+
 /// Every clock of an order, oldest first.
 pub async fn for_ticket(conn: &mut Conn, ticket_id: i64) -> Result<Vec<Clock>> {
     let mut q = Sql::new("SELECT ");

@@ -3,7 +3,7 @@
 
 mod events;
 
-pub use events::{insert_event, list_events};
+pub use events::{insert_event, insert_events, list_events};
 
 use chrono::{DateTime, Utc};
 use kefu_core::org::Scope;
@@ -43,6 +43,42 @@ pub async fn insert(tx: &mut Conn, t: &Ticket) -> Result<i64> {
     q.push(") RETURNING id");
     let r = q.query().fetch_one(tx).await?;
     row::i64_(&r, "id")
+}
+
+/// Store many orders whose ids were reserved with
+/// [`bulk::reserve_ids`](crate::bulk::reserve_ids), for generated data.
+pub async fn insert_many(tx: &mut Conn, rows: &[Ticket]) -> Result<()> {
+    crate::bulk::insert(
+        tx,
+        "tickets (id, number, customer_id, vehicle_id, dealer_id, department_id, assignee_id, \
+         channel, category, priority, subject, description, status, level, before_wait, received_at, \
+         created_by, resolution, close_reason, satisfaction, callback_attempts, policy_id, created_at, \
+         updated_at, resolved_at, closed_at)",
+        26,
+        rows,
+        |q, t| {
+            q.bind(t.id).push(", ").bind(t.number.clone()).push(", ");
+            bind_fields(q, t);
+        },
+    )
+    .await
+}
+
+/// Raise the last numbers given out per day (`20261123`) to at least these,
+/// after orders were stored with [`insert_many`].
+pub async fn raise_numbers(tx: &mut Conn, days: &[(String, i64)]) -> Result<()> {
+    crate::bulk::insert_then(
+        tx,
+        "ticket_numbers (day, last)",
+        2,
+        days,
+        " ON CONFLICT (day) DO UPDATE SET last = CASE WHEN excluded.last > ticket_numbers.last \
+         THEN excluded.last ELSE ticket_numbers.last END",
+        |q, (day, last)| {
+            q.bind(day.clone()).push(", ").bind(*last);
+        },
+    )
+    .await
 }
 
 /// Write every changeable column of an order.

@@ -6,7 +6,7 @@ use kefu_core::org::Scope;
 use kefu_core::vehicles::{Plate, Vehicle, VehicleFields, Vin};
 use sqlx::any::AnyRow;
 
-use crate::bulk::{Table, reserve_ids, rows_per_statement, values};
+use crate::bulk::{self, Table, reserve_ids};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -62,13 +62,14 @@ pub async fn insert_many(
     let ids = reserve_ids(tx, Table::Vehicles, rows.len()).await?;
     let at = now.timestamp_millis();
     let rows: Vec<(i64, &VehicleFields)> = ids.iter().copied().zip(rows).collect();
-    for chunk in rows.chunks(rows_per_statement(21)) {
-        values(
+    bulk::insert(
+            tx,
             "vehicles (id, customer_id, vin, vin_last6, plate, brand, model, trim, color, \
              purchased_on, delivered_on, registered_on, manufactured_on, mileage_km, mileage_read_on, \
              compulsory_insurance_expires_on, commercial_insurance_expires_on, dealer_id, active, \
              created_at, updated_at)",
-            chunk,
+            21,
+            &rows,
             |q, (id, f)| {
                 q.bind(*id).push(", ").bind(f.customer_id).push(", ").bind(f.vin.as_str().to_owned());
                 q.push(", ").bind(f.vin.last6().to_owned());
@@ -90,10 +91,7 @@ pub async fn insert_many(
                 q.push(", ").bind(at).push(", ").bind(at);
             },
         )
-        .query()
-        .execute(&mut *tx)
         .await?;
-    }
     Ok(ids)
 }
 

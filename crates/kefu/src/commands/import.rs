@@ -1,6 +1,5 @@
 //! `kefu import customers|vehicles FILE`, with a progress bar on the terminal.
 
-use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -16,7 +15,10 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let settings = resolve(&args.db, None)?;
     let app = super::open_app(&settings).await?;
     let started = Instant::now();
-    let result = imports::import(&app, None, kind, format, &data, &progress).await;
+    let result = imports::import(&app, None, kind, format, &data, &|done, total| {
+        super::progress("rows", done as u64, total as u64)
+    })
+    .await;
     eprintln!();
     app.store.close().await;
     let report = result.map_err(|e| match e {
@@ -41,18 +43,4 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         report.rows as f64 / secs.max(1e-9)
     );
     Ok(())
-}
-
-/// A one-line progress bar on stderr.
-fn progress(done: usize, total: usize) {
-    let width = 30;
-    let filled = (done * width).checked_div(total).unwrap_or(width);
-    let mut err = std::io::stderr().lock();
-    let _ = write!(
-        err,
-        "\r[{}{}] {done}/{total}",
-        "#".repeat(filled),
-        " ".repeat(width - filled.min(width))
-    );
-    let _ = err.flush();
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod demo;
 pub mod import;
 pub mod migrate;
 pub mod serve;
@@ -64,4 +65,22 @@ pub fn read_password(var: &str) -> anyhow::Result<String> {
         .read_line(&mut line)
         .context("reading the password")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// A one-line progress bar on stderr.
+pub fn progress(label: &str, done: u64, total: u64) {
+    use std::io::Write;
+    let width = 30;
+    let filled = (done * width)
+        .checked_div(total)
+        .unwrap_or(width)
+        .min(width);
+    let mut err = std::io::stderr().lock();
+    let _ = write!(
+        err,
+        "\r{label:<10}[{}{}] {done}/{total}",
+        "#".repeat(filled as usize),
+        " ".repeat((width - filled) as usize)
+    );
+    let _ = err.flush();
 }

@@ -60,7 +60,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 
 /// Hold an exclusive lock on `kefu.lock` in the data folder for as long as
 /// the returned file lives; the operating system releases it if we die.
-fn own_data_folder(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
+pub(super) fn own_data_folder(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating the data folder {}", dir.display()))?;
     let path = dir.join("kefu.lock");

@@ -362,6 +362,7 @@ pub(super) async fn customers_by_phone(server: &Server, token: &str, phone: &str
 }
 
 mod config;
+mod demo;
 mod imports;
 mod postgres;
 mod start;
