@@ -117,8 +117,8 @@ pub struct DemoArgs {
     /// How many work orders, over the past months up to now.
     #[arg(long, default_value_t = 10_000)]
     pub tickets: u64,
-    /// How many of the orders are still open, the most recent ones
-    /// [default: one in twenty].
+    /// How many of the most recent orders are still open (older ones may be
+    /// too, while their callback is to come) [default: one in twenty].
     #[arg(long)]
     pub open: Option<u64>,
     /// The same seed and sizes give the same data.

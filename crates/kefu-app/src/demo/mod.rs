@@ -46,8 +46,8 @@ const ORDER_BATCH: u64 = 10_000;
 pub struct Size {
     pub customers: u64,
     pub tickets: u64,
-    /// How many of the orders are still open (the most recent ones);
-    /// by default one in twenty.
+    /// How many of the most recent orders are still open (older ones may
+    /// be too, while their callback is to come); by default one in twenty.
     pub open: Option<u64>,
     pub seed: u64,
 }

@@ -370,7 +370,8 @@ impl<'w, 'b> Story<'w, 'b> {
                 self.settle_breaches(at, &["response", "resolution", "escalation"]);
             }
         }
-        if stop == Stop::Resolved {
+        // An open order answered on the call waits for its callback.
+        if stop < Stop::Reopened {
             return;
         }
         // The confirmation call; now and then the customer is not happy.

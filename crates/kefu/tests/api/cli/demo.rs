@@ -159,12 +159,32 @@ async fn the_demo_writes_a_group_that_serve_serves() {
     // Only an empty database is filled.
     let (status, said) = server.terminate();
     assert!(status.success(), "{said}");
+    // The 600 orders asked to stay open are, with the one the test opened and
+    // a few older ones whose callback is still to come.
+    let open = count(
+        dir.path(),
+        "SELECT count(*) AS n FROM tickets WHERE status <> 'closed'",
+    )
+    .await;
+    assert!((601..800).contains(&open), "{open} open orders");
     let out = run(demo_cmd(
         dir.path(),
         &["--customers", "10", "--tickets", "10"],
     ))
     .fails();
     assert!(out.stderr.contains("already holds a dealer group"), "{out}");
+}
+
+async fn count(dir: &Path, sql: &'static str) -> i64 {
+    let url = format!("sqlite://{}?mode=ro", dir.join("kefu.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let n = sqlx::query(sql)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get::<i64, _>("n");
+    pool.close().await;
+    n
 }
 
 /// The rows that do not depend on when the demo ran.
