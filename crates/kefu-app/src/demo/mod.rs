@@ -184,13 +184,20 @@ async fn write_people(
     while let Some(batch) = batches.recv().await {
         let batch = batch?;
         let mut tx = app.store.begin().await?;
-        let fields: Vec<_> = batch.iter().map(|p| p.customer.clone()).collect();
+        let mut fields = Vec::with_capacity(batch.len());
+        let mut places = Vec::with_capacity(batch.len());
+        for p in batch {
+            fields.push(p.customer);
+            places.push((p.store, p.vehicles));
+        }
         let ids = customers::insert_many(&mut tx, &fields, now).await?;
         let mut cars = Vec::new();
-        let mut first_car = Vec::with_capacity(batch.len());
-        for (person, id) in batch.into_iter().zip(&ids) {
-            first_car.push((!person.vehicles.is_empty()).then_some(cars.len()));
-            for mut v in person.vehicles {
+        let mut first_car = Vec::with_capacity(places.len());
+        let mut stores = Vec::with_capacity(places.len());
+        for ((store, vehicles), id) in places.into_iter().zip(&ids) {
+            first_car.push((!vehicles.is_empty()).then_some(cars.len()));
+            stores.push(store);
+            for mut v in vehicles {
                 v.customer_id = *id;
                 cars.push(v);
             }
@@ -199,16 +206,11 @@ async fn write_people(
         append_changes(&mut tx, "customer", &ids, Change::Created, now).await?;
         append_changes(&mut tx, "vehicle", &car_ids, Change::Created, now).await?;
         commit(tx).await?;
-        for ((id, car), f) in ids.iter().zip(first_car).zip(&fields) {
-            let store = org
-                .stores
-                .iter()
-                .position(|s| Some(s.id) == f.dealer_id)
-                .unwrap_or(0);
+        for (((id, car), store), f) in ids.iter().zip(first_car).zip(stores).zip(&fields) {
             owners.push(Owner {
                 id: *id,
                 vehicle_id: car.and_then(|c| car_ids.get(c).copied()),
-                store: store as u32,
+                store,
                 tier: f.tier,
             });
         }

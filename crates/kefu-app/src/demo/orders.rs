@@ -129,6 +129,8 @@ struct Story<'w, 'b> {
     breaches_from: usize,
     calendar: &'w Calendar,
     agent: i64,
+    /// The service advisor of the customer's store, who answers at L2.
+    advisor: Option<i64>,
 }
 
 fn minutes(rng: &mut Rng, lo: u64, hi: u64) -> TimeDelta {
@@ -209,6 +211,7 @@ impl<'w, 'b> Story<'w, 'b> {
             breaches_from,
             calendar: default_calendar,
             agent,
+            advisor: w.org.stores.get(owner.store as usize).map(|s| s.staff_id),
             rng,
         };
         let route = [Route::Answered, Route::Dealer, Route::Department]
@@ -314,11 +317,7 @@ impl<'w, 'b> Story<'w, 'b> {
                     }
                     self.t.assignee_id
                 } else {
-                    let store = self
-                        .t
-                        .dealer_id
-                        .and_then(|d| self.w.org.stores.iter().find(|s| s.id == d));
-                    store.map(|s| s.staff_id)
+                    self.advisor
                 };
                 // Mostly in time, sometimes well past the response target.
                 step!(5, if self.rng.below(5) == 0 { 900 } else { 200 });
@@ -399,12 +398,7 @@ impl<'w, 'b> Story<'w, 'b> {
                 return;
             }
             step!(240, 2_880);
-            let responder = self.t.assignee_id.or_else(|| {
-                self.t
-                    .dealer_id
-                    .and_then(|d| self.w.org.stores.iter().find(|s| s.id == d))
-                    .map(|s| s.staff_id)
-            });
+            let responder = self.t.assignee_id.or(self.advisor);
             self.apply(
                 at,
                 Move::Resolve,

@@ -12,6 +12,8 @@ use crate::{AppError, Result};
 /// A customer and their cars (the cars' `customer_id` is set on insert).
 pub(super) struct Person {
     pub customer: CustomerFields,
+    /// The index of the customer's store.
+    pub store: u32,
     pub vehicles: Vec<VehicleFields>,
 }
 
@@ -34,7 +36,8 @@ fn scramble(k: u64, m: u64) -> u64 {
 /// Customer number `i` of the run seeded with `seed`.
 pub(super) fn person(seed: u64, i: u64, stores: &[Store], today: NaiveDate) -> Result<Person> {
     let mut rng = Rng::for_item(seed, i);
-    let store = &stores[(i % stores.len() as u64) as usize];
+    let store_index = (i % stores.len() as u64) as usize;
+    let store = &stores[store_index];
     let company = rng.below(25) == 0;
     let name = if company {
         format!(
@@ -98,7 +101,11 @@ pub(super) fn person(seed: u64, i: u64, stores: &[Store], today: NaiveDate) -> R
     for n in 0..cars {
         vehicles.push(car(&mut rng, i * 2 + n as u64, store, today)?);
     }
-    Ok(Person { customer, vehicles })
+    Ok(Person {
+        customer,
+        store: store_index as u32,
+        vehicles,
+    })
 }
 
 /// Car number `k` (two per customer number, so distinct for every car).

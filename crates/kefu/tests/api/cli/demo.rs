@@ -175,9 +175,14 @@ async fn the_demo_writes_a_group_that_serve_serves() {
     assert!(out.stderr.contains("already holds a dealer group"), "{out}");
 }
 
-async fn count(dir: &Path, sql: &'static str) -> i64 {
+/// The demo's embedded database, read-only.
+async fn read_only(dir: &Path) -> sqlx::SqlitePool {
     let url = format!("sqlite://{}?mode=ro", dir.join("kefu.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::SqlitePool::connect(&url).await.unwrap()
+}
+
+async fn count(dir: &Path, sql: &'static str) -> i64 {
+    let pool = read_only(dir).await;
     let n = sqlx::query(sql)
         .fetch_one(&pool)
         .await
@@ -189,8 +194,7 @@ async fn count(dir: &Path, sql: &'static str) -> i64 {
 
 /// The rows that do not depend on when the demo ran.
 async fn fingerprint(dir: &Path) -> Vec<String> {
-    let url = format!("sqlite://{}?mode=ro", dir.join("kefu.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let pool = read_only(dir).await;
     let mut out = Vec::new();
     for sql in [
         "SELECT name || ' ' || phone AS r FROM customers ORDER BY id",
