@@ -92,6 +92,8 @@ pub struct App {
     /// Wakes the webhook deliverer and the mailer when messages were written.
     pub delivery_wake: Arc<tokio::sync::Notify>,
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Ringing calls for the open pages.
+    pub live: crate::Live,
 }
 
 impl App {
@@ -105,6 +107,7 @@ impl App {
             clock_wake: Arc::new(tokio::sync::Notify::new()),
             delivery_wake: Arc::new(tokio::sync::Notify::new()),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            live: crate::Live::new(),
         }
     }
 

@@ -7,11 +7,13 @@ mod app;
 mod error;
 mod input;
 mod journal;
+mod live;
 mod outbox;
 
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod calls;
 pub mod customers;
 pub mod demo;
 pub mod imports;
@@ -23,6 +25,7 @@ pub mod sla;
 pub mod tickets;
 pub mod vehicles;
 pub mod webhooks;
+pub mod workbench;
 pub mod workers;
 
 pub use actor::Actor;
@@ -30,5 +33,6 @@ pub use app::{App, AppConfig, Clock, SmtpConfig};
 pub use error::AppError;
 pub use input::{from_json, merge_patch, patched};
 pub use kefu_store::{Page, PageRequest};
+pub use live::{Live, LiveEvent};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

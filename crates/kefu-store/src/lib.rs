@@ -19,7 +19,9 @@ mod tests;
 
 pub mod auth;
 pub mod calendars;
+pub mod calls;
 pub mod customers;
+pub mod names;
 pub mod notifications;
 pub mod org;
 pub mod outbox;

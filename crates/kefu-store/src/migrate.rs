@@ -31,11 +31,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_clocks"),
     migration!(4, "0004_webhooks"),
     migration!(5, "0005_email"),
+    migration!(6, "0006_calls"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

@@ -103,19 +103,54 @@ impl FromRequestParts<App> for Caller {
         if let Some(actor) = parts.extensions.get::<Actor>() {
             return Ok(Caller(actor.clone()));
         }
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 200)
-            .ok_or_else(|| ApiError::from(kefu_app::AppError::Unauthenticated))?;
-        let actor = kefu_app::auth::authenticate(app, token).await?;
-        parts.extensions.insert(actor.clone());
-        Ok(Caller(actor))
+        let token = bearer(parts)?;
+        match kefu_app::auth::authenticate(app, token).await {
+            Ok(actor) => {
+                parts.extensions.insert(actor.clone());
+                Ok(Caller(actor))
+            }
+            Err(kefu_app::AppError::Unauthenticated)
+                if kefu_app::calls::keys::authenticate(app, token)
+                    .await?
+                    .is_some() =>
+            {
+                Err(
+                    kefu_app::AppError::forbidden("an integration key may only report calls")
+                        .into(),
+                )
+            }
+            Err(e) => Err(e.into()),
+        }
     }
+}
+
+/// Who reports a call: an integration key, or an agent's own token.
+pub struct CallReporter(pub kefu_app::calls::Reporter);
+
+impl FromRequestParts<App> for CallReporter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?;
+        if let Some(key) = kefu_app::calls::keys::authenticate(app, token).await? {
+            return Ok(CallReporter(kefu_app::calls::Reporter::Key(key)));
+        }
+        let actor = kefu_app::auth::authenticate(app, token).await?;
+        Ok(CallReporter(kefu_app::calls::Reporter::Agent(actor)))
+    }
+}
+
+/// The bearer token a request carries.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200)
+        .ok_or_else(|| ApiError::from(kefu_app::AppError::Unauthenticated))
 }

@@ -5,6 +5,7 @@ mod error;
 mod extract;
 mod observe;
 mod openapi;
+mod pages;
 mod routes;
 
 use std::future::Future;
@@ -31,6 +32,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/metrics", get(routes::health::metrics))
         .with_state(metrics.clone());
+    let pages = pages::router().with_state(app.clone());
     let api = routes::api()
         .merge(routes::imports::router().layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
         .fallback(fallback)
@@ -40,6 +42,7 @@ pub fn router(app: App) -> Router {
         .merge(system)
         .merge(api)
         .merge(openapi::router())
+        .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             observe::middleware,
@@ -56,6 +59,12 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let live = app.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Live streams to open pages would hold the shutdown forever.
+        live.close();
+    };
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)

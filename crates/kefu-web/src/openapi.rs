@@ -7,8 +7,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{
-    audit, auth, calendars, customers, health, imports, notifications, org, reports, sla, tickets,
-    vehicles, webhooks,
+    audit, auth, calendars, calls, customers, health, imports, notifications, org, reports, sla,
+    tickets, vehicles, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -39,6 +39,7 @@ use crate::routes::{
         imports::create,
         audit::list,
         reports::overtime,
+        calls::report, calls::list, calls::create_key, calls::list_keys, calls::revoke_key,
     ),
     modifiers(&Bearer),
     tags(
@@ -54,6 +55,7 @@ use crate::routes::{
         (name = "imports", description = "Bulk import from CSV and Excel"),
         (name = "audit", description = "Who did what"),
         (name = "reports", description = "Overtime and efficiency analysis"),
+        (name = "calls", description = "Incoming calls from the telephony system, the screen pop, integration keys"),
         (name = "system", description = "Health and metrics"),
     )
 )]

@@ -2,8 +2,10 @@
 
 mod limiter;
 mod password;
-mod tokens;
+pub(crate) mod tokens;
 
 pub use limiter::LoginLimiter;
 pub use password::{hash_password, validate_password, verify_password};
-pub use tokens::{Login, authenticate, login, logout, new_secret};
+pub use tokens::{
+    Login, authenticate, csrf_token, login, logout, new_secret, session, start_session,
+};

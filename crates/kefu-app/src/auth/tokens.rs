@@ -42,7 +42,28 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Log in for the API: a bearer token.
 pub async fn login(app: &App, username: &str, password: &str, address: &str) -> Result<Login> {
+    login_as(app, username, password, address, TokenKind::Api).await
+}
+
+/// Log in to the workbench: a session, kept in a cookie.
+pub async fn start_session(
+    app: &App,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<Login> {
+    login_as(app, username, password, address, TokenKind::Session).await
+}
+
+async fn login_as(
+    app: &App,
+    username: &str,
+    password: &str,
+    address: &str,
+    kind: TokenKind,
+) -> Result<Login> {
     let now = app.now();
     let limiter: &LoginLimiter = &app.limiter;
     if let Some(retry_after_secs) = limiter.blocked(username, address, now) {
@@ -69,15 +90,7 @@ pub async fn login(app: &App, username: &str, password: &str, address: &str) -> 
     let secret = new_secret()?;
     let expires_at = now + app.config.token_ttl;
     let mut tx = app.store.begin().await?;
-    tokens::insert(
-        &mut tx,
-        user.id,
-        &digest(&secret),
-        TokenKind::Api,
-        now,
-        expires_at,
-    )
-    .await?;
+    tokens::insert(&mut tx, user.id, &digest(&secret), kind, now, expires_at).await?;
     tx.commit().await.map_err(kefu_store::StoreError::from)?;
     Ok(Login {
         token: secret,
@@ -92,6 +105,23 @@ pub async fn authenticate(app: &App, secret: &str) -> Result<Actor> {
     let found = tokens::user_for(&mut conn, &digest(secret), TokenKind::Api, app.now()).await?;
     let (token_id, user) = found.ok_or(AppError::Unauthenticated)?;
     Ok(Actor::from_user(&user, Some(token_id)))
+}
+
+/// The user behind a workbench session cookie, if it is live and its user
+/// active: a disabled user's sessions end at once.
+pub async fn session(app: &App, secret: &str) -> Result<Actor> {
+    let mut conn = app.store.read().await?;
+    let found = tokens::user_for(&mut conn, &digest(secret), TokenKind::Session, app.now()).await?;
+    let (token_id, user) = found.ok_or(AppError::Unauthenticated)?;
+    Ok(Actor::from_user(&user, Some(token_id)))
+}
+
+/// The CSRF token of a session: derived from its secret, so it needs no
+/// storage, and useless without the cookie it belongs to.
+pub fn csrf_token(session_secret: &str) -> String {
+    hex(&Sha256::digest(
+        format!("kefu csrf {session_secret}").as_bytes(),
+    ))
 }
 
 /// Revoke the token the caller used.

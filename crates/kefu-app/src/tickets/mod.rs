@@ -4,7 +4,7 @@ mod create;
 mod moves;
 
 pub use create::{TicketInput, create};
-pub use moves::{Action, CALLBACK_ATTEMPTS, act};
+pub use moves::{Action, CALLBACK_ATTEMPTS, act, moves_for};
 
 use std::collections::HashMap;
 
@@ -64,6 +64,13 @@ pub struct Query {
     pub assignee_id: Option<i64>,
     pub customer_id: Option<i64>,
     pub overdue: bool,
+    /// Only orders not yet resolved or closed.
+    pub open: bool,
+    /// Only the caller's own: assigned to them, or opened by them and
+    /// assigned to no one.
+    pub mine: bool,
+    /// The order with this number (`GD-20261123-0042`).
+    pub number: Option<String>,
 }
 
 pub async fn list(
@@ -81,6 +88,9 @@ pub async fn list(
         assignee_id: q.assignee_id,
         customer_id: q.customer_id,
         overdue: q.overdue,
+        open: q.open,
+        mine: q.mine.then_some(who.user_id),
+        number: q.number.as_deref().map(|n| n.trim().to_uppercase()),
     };
     let mut conn = app.store.read().await?;
     let page = tickets::list(&mut conn, who.ticket_scope(), &filter, page).await?;

@@ -117,6 +117,16 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     Ok(view)
 }
 
+/// The moves this caller may make on this order now: those the state
+/// machine allows that their role permits (the buttons a page shows).
+pub fn moves_for(who: &Actor, t: &Ticket) -> Vec<Move> {
+    t.state()
+        .allowed()
+        .into_iter()
+        .filter(|m| check_role(who, t, *m).is_ok())
+        .collect()
+}
+
 fn the_move(a: &Action, t: &Ticket, attempts: i64) -> Move {
     match a {
         Action::Answer { .. } => Move::Answer,

@@ -46,6 +46,11 @@ pub enum Permission {
     /// Read the reports (overtime analysis); a department head sees only
     /// their own department's numbers.
     ReadReports,
+    /// Create and revoke the integration keys a telephony system reports
+    /// calls with.
+    ManageIntegrations,
+    /// Take calls: a screen pop on one's own page, the list of calls.
+    TakeCalls,
 }
 
 impl Role {
@@ -101,7 +106,7 @@ impl Role {
         use Permission::*;
         use Role::*;
         match p {
-            ManageDealers | ManageManagers | ManageSla => self == Admin,
+            ManageDealers | ManageManagers | ManageSla | ManageIntegrations => self == Admin,
             ManageDepartments | ManageUsers | DeleteCustomers | Import | ReadAudit => {
                 matches!(self, Admin | Manager)
             }
@@ -116,6 +121,7 @@ impl Role {
             ),
             AssignTickets => matches!(self, Admin | Manager | DealerStaff | Liaison | DeptHead),
             ReadReports => matches!(self, Admin | Manager | DeptHead | Vp),
+            TakeCalls => matches!(self, Admin | Manager | Agent),
         }
     }
 }
@@ -141,6 +147,7 @@ mod tests {
             assert_eq!(r.allows(Permission::ManageDealers), r == Role::Admin);
             assert_eq!(r.allows(Permission::ManageManagers), r == Role::Admin);
             assert_eq!(r.allows(Permission::ManageSla), r == Role::Admin);
+            assert_eq!(r.allows(Permission::ManageIntegrations), r == Role::Admin);
         }
     }
 

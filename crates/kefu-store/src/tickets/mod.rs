@@ -167,6 +167,13 @@ pub struct TicketFilter {
     pub customer_id: Option<i64>,
     /// Only orders with a clock that ran out and is not settled.
     pub overdue: bool,
+    /// Only orders not yet resolved or closed.
+    pub open: bool,
+    /// Only this user's orders: assigned to them, or opened by them and
+    /// assigned to no one.
+    pub mine: Option<i64>,
+    /// The order with this number.
+    pub number: Option<String>,
 }
 
 /// Newest first.
@@ -199,6 +206,19 @@ pub async fn list(
             " AND t.id IN (SELECT ticket_id FROM clocks WHERE breached = 1 AND stopped_at IS NULL)",
         );
     }
+    if f.open {
+        q.push(" AND t.status NOT IN ('resolved', 'closed')");
+    }
+    if let Some(n) = &f.number {
+        q.push(" AND t.number = ").bind(n.clone());
+    }
+    if let Some(me) = f.mine {
+        q.push(" AND (t.assignee_id = ")
+            .bind(me)
+            .push(" OR (t.assignee_id IS NULL AND t.created_by = ")
+            .bind(me)
+            .push("))");
+    }
     if let Some(after) = page.after {
         q.push(" AND t.id < ").bind(after);
     }
@@ -206,6 +226,56 @@ pub async fn list(
     let rows = q.query().fetch_all(conn).await?;
     let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(items, page, |t| t.id))
+}
+
+/// A live clock of an order, as a queue shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueClock {
+    /// response, resolution or callback.
+    pub kind: String,
+    pub due_at: DateTime<Utc>,
+    pub breached: bool,
+}
+
+/// Orders in `scope` whose running clocks of these `kinds` come due before
+/// `until` (breached ones included), soonest first: one row per clock.
+pub async fn due(
+    conn: &mut Conn,
+    scope: Scope,
+    kinds: &[&str],
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(Ticket, DueClock)>> {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS).push(
+        ", c.kind AS clock_kind, c.due_at AS clock_due, c.breached AS clock_breached \
+         FROM clocks c JOIN tickets t ON t.id = c.ticket_id \
+         WHERE c.stopped_at IS NULL AND c.paused_at IS NULL AND c.kind IN (",
+    );
+    q.binds(kinds.iter().map(|k| (*k).to_owned()))
+        .push(") AND c.due_at <= ")
+        .bind(until.timestamp_millis());
+    // A callback is due on a resolved order; the other clocks on open ones.
+    if kinds.contains(&"callback") {
+        q.push(" AND t.status = 'resolved'");
+    } else {
+        q.push(" AND t.status NOT IN ('resolved', 'closed')");
+    }
+    scoped(&mut q, scope);
+    q.push(" ORDER BY c.due_at, c.id LIMIT ").bind(limit);
+    let rows = q.query().fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                from_row(r)?,
+                DueClock {
+                    kind: row::text(r, "clock_kind")?,
+                    due_at: row::instant(r, "clock_due")?,
+                    breached: row::flag(r, "clock_breached")?,
+                },
+            ))
+        })
+        .collect()
 }
 
 fn select() -> Sql {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod calls;
 pub mod customers;
 pub mod health;
 pub mod imports;
@@ -32,6 +33,7 @@ pub fn api() -> Router<App> {
         .merge(webhooks::router())
         .merge(audit::router())
         .merge(reports::router())
+        .merge(calls::router())
 }
 
 /// `?limit=` (default 50, at most 200) and `?cursor=` (the previous page's

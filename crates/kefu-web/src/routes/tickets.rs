@@ -74,6 +74,12 @@ pub struct TicketQuery {
     customer_id: Option<i64>,
     /// Only orders with a clock that ran out.
     overdue: Option<bool>,
+    /// Only orders not yet resolved or closed.
+    open: Option<bool>,
+    /// Only the caller's own: assigned to them, or opened by them and unassigned.
+    mine: Option<bool>,
+    /// The order with this number, e.g. `GD-20261123-0042`.
+    number: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -96,6 +102,9 @@ pub async fn list(
         assignee_id: q.assignee_id,
         customer_id: q.customer_id,
         overdue: q.overdue.unwrap_or(false),
+        open: q.open.unwrap_or(false),
+        mine: q.mine.unwrap_or(false),
+        number: q.number,
     };
     Ok(JsonOut(tickets::list(&app, &who, &query, p).await?))
 }

@@ -15,6 +15,7 @@ mod customers;
 mod imports;
 mod mail;
 mod org;
+mod pages;
 mod reports;
 mod scoping;
 mod system;

@@ -1,0 +1,201 @@
+//! What the workbench pages read besides single records: each person's
+//! queues on the home page, and the names a page mentions by id.
+
+mod sheet;
+
+pub use sheet::{Sheet, TIMELINE_EVENTS, sheet};
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Asia::Shanghai;
+use kefu_core::org::Permission;
+use kefu_core::tickets::Ticket;
+use kefu_store::names::{Named, names};
+use kefu_store::tickets::{self, DueClock, TicketFilter};
+use kefu_store::{Conn, PageRequest};
+
+use crate::{Actor, App, Result};
+
+/// How far ahead "about to breach" looks.
+pub const AT_RISK_HORIZON: Duration = Duration::hours(4);
+/// Rows per queue on the home page.
+pub const QUEUE_ROWS: i64 = 30;
+
+/// The home page of one person.
+#[derive(Debug, Clone, Default)]
+pub struct Home {
+    /// Assigned to me, or opened by me and with no one yet.
+    pub mine: Vec<Ticket>,
+    /// Open orders of my dealer, my department, or (at the centre) everyone.
+    pub team: Vec<Ticket>,
+    /// Breached or coming due within [`AT_RISK_HORIZON`], soonest first.
+    pub at_risk: Vec<(Ticket, DueClock)>,
+    /// Callbacks due by the end of today (those already late included).
+    pub callbacks: Vec<(Ticket, DueClock)>,
+    pub names: Names,
+}
+
+pub async fn home(app: &App, who: &Actor) -> Result<Home> {
+    who.require(Permission::ReadCustomers)?;
+    let now = app.now();
+    let scope = who.ticket_scope();
+    let mut conn = app.store.read().await?;
+    let open = TicketFilter {
+        open: true,
+        ..TicketFilter::default()
+    };
+    let mine_filter = TicketFilter {
+        mine: Some(who.user_id),
+        ..open.clone()
+    };
+    let rows = PageRequest::first(QUEUE_ROWS);
+    let mine = tickets::list(&mut conn, scope, &mine_filter, rows)
+        .await?
+        .items;
+    let team = tickets::list(&mut conn, scope, &open, rows).await?.items;
+    let at_risk = tickets::due(
+        &mut conn,
+        scope,
+        &["response", "resolution"],
+        now + AT_RISK_HORIZON,
+        QUEUE_ROWS,
+    )
+    .await?;
+    let callbacks = if who.may(Permission::TriageTickets) {
+        tickets::due(&mut conn, scope, &["callback"], end_of_day(now), QUEUE_ROWS).await?
+    } else {
+        Vec::new()
+    };
+    let mut home = Home {
+        mine,
+        team,
+        at_risk,
+        callbacks,
+        names: Names::default(),
+    };
+    let all: Vec<&Ticket> = home
+        .mine
+        .iter()
+        .chain(&home.team)
+        .chain(home.at_risk.iter().map(|(t, _)| t))
+        .chain(home.callbacks.iter().map(|(t, _)| t))
+        .collect();
+    home.names = Names::for_tickets(&mut conn, &all).await?;
+    Ok(home)
+}
+
+/// Midnight at the end of the day `now` falls in, in China.
+fn end_of_day(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&Shanghai).date_naive();
+    local
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|m| m.and_local_timezone(Shanghai).single())
+        .map_or(now + Duration::days(1), |m| m.with_timezone(&Utc))
+}
+
+/// The names of customers, people, dealers and departments a page mentions.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub customers: HashMap<i64, String>,
+    pub users: HashMap<i64, String>,
+    pub dealers: HashMap<i64, String>,
+    pub departments: HashMap<i64, String>,
+}
+
+impl Names {
+    /// Everything the rows of these orders name, in four queries.
+    pub async fn for_tickets(conn: &mut Conn, ts: &[&Ticket]) -> Result<Names> {
+        let ids =
+            |f: fn(&Ticket) -> Option<i64>| ts.iter().filter_map(|t| f(t)).collect::<Vec<_>>();
+        Ok(Names {
+            customers: names(conn, Named::Customers, &ids(|t| Some(t.customer_id))).await?,
+            users: names(conn, Named::Users, &ids(|t| t.assignee_id)).await?,
+            dealers: names(conn, Named::Dealers, &ids(|t| t.dealer_id)).await?,
+            departments: names(conn, Named::Departments, &ids(|t| t.department_id)).await?,
+        })
+    }
+
+    pub async fn load(
+        conn: &mut Conn,
+        customers: &[i64],
+        users: &[i64],
+        dealers: &[i64],
+        departments: &[i64],
+    ) -> Result<Names> {
+        Ok(Names {
+            customers: names(conn, Named::Customers, customers).await?,
+            users: names(conn, Named::Users, users).await?,
+            dealers: names(conn, Named::Dealers, dealers).await?,
+            departments: names(conn, Named::Departments, departments).await?,
+        })
+    }
+
+    pub fn customer(&self, id: i64) -> &str {
+        self.customers.get(&id).map_or("", String::as_str)
+    }
+
+    pub fn user(&self, id: Option<i64>) -> &str {
+        id.and_then(|i| self.users.get(&i))
+            .map_or("", String::as_str)
+    }
+
+    /// Where the order is: its department at L3, else its dealer.
+    pub fn place(&self, t: &Ticket) -> &str {
+        t.department_id
+            .and_then(|d| self.departments.get(&d))
+            .or_else(|| t.dealer_id.and_then(|d| self.dealers.get(&d)))
+            .map_or("", String::as_str)
+    }
+}
+
+/// A customer's history: their orders and calls, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub orders: Vec<Ticket>,
+    pub calls: Vec<kefu_store::calls::Call>,
+    /// The customer's dealer's name (in `dealers`).
+    pub names: Names,
+}
+
+/// Rows of history the customer page shows.
+pub const HISTORY_ROWS: i64 = 100;
+
+pub async fn history(app: &App, who: &Actor, customer_id: i64) -> Result<History> {
+    who.require(Permission::ReadCustomers)?;
+    let mut conn = app.store.read().await?;
+    let customer = kefu_store::customers::get(&mut conn, who.scope(), customer_id)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let filter = TicketFilter {
+        customer_id: Some(customer_id),
+        ..TicketFilter::default()
+    };
+    let orders = tickets::list(
+        &mut conn,
+        who.ticket_scope(),
+        &filter,
+        PageRequest::first(HISTORY_ROWS),
+    )
+    .await?
+    .items;
+    let calls = if who.may(Permission::TakeCalls) {
+        let f = kefu_store::calls::CallFilter {
+            customer_id: Some(customer_id),
+            ..Default::default()
+        };
+        kefu_store::calls::list(&mut conn, &f, PageRequest::first(HISTORY_ROWS))
+            .await?
+            .items
+    } else {
+        Vec::new()
+    };
+    let dealers: Vec<i64> = customer.fields.dealer_id.into_iter().collect();
+    let names = Names::load(&mut conn, &[], &[], &dealers, &[]).await?;
+    Ok(History {
+        orders,
+        calls,
+        names,
+    })
+}

@@ -1,0 +1,28 @@
+-- Incoming calls reported by the telephony system (CTI), for the screen pop
+-- and the answer-rate numbers; and the integration keys such systems use.
+
+CREATE TABLE integration_keys (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    digest      TEXT NOT NULL,
+    created_by  INTEGER REFERENCES users (id),
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER,
+    CONSTRAINT integration_keys_digest_key UNIQUE (digest)
+);
+
+CREATE TABLE calls (
+    id           INTEGER PRIMARY KEY,
+    -- The telephony system's own id of the call; a repeated report is the same call.
+    call_id      TEXT NOT NULL,
+    caller       TEXT NOT NULL,
+    callee       TEXT,
+    agent_id     INTEGER NOT NULL REFERENCES users (id),
+    -- The customer the caller's number belongs to, when one does.
+    customer_id  INTEGER REFERENCES customers (id),
+    key_id       INTEGER REFERENCES integration_keys (id),
+    received_at  INTEGER NOT NULL,
+    CONSTRAINT calls_call_id_key UNIQUE (call_id)
+);
+CREATE INDEX calls_customer_idx ON calls (customer_id, id);
+CREATE INDEX calls_agent_idx ON calls (agent_id, id);

@@ -1,0 +1,165 @@
+//! The customer 360: the profile, phones, needs, cars, and every order and
+//! call on one timeline.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use kefu_app::App;
+use kefu_app::workbench::Names;
+
+use super::i18n::Tr;
+use super::views::{OrderRow, local};
+use super::{Chrome, PageError, Viewer, html};
+use crate::extract::Id;
+
+#[derive(Template)]
+#[template(path = "customer.html")]
+struct CustomerPage {
+    chrome: Chrome,
+    t: Tr,
+    c: Profile,
+    vehicles: Vec<Car>,
+    open_orders: Vec<OrderRow>,
+    timeline: Vec<Moment>,
+}
+
+struct Profile {
+    id: i64,
+    name: String,
+    kind: String,
+    tier: String,
+    phones: Vec<String>,
+    wechat: String,
+    address: String,
+    dealer: String,
+    source: String,
+    tags: String,
+    general: String,
+    personal: String,
+    hidden: String,
+    since: String,
+}
+
+struct Car {
+    plate: String,
+    vin: String,
+    model: String,
+    bought: String,
+    mileage: String,
+}
+
+/// An order or a call, as one line of the customer's history.
+struct Moment {
+    at: String,
+    kind: &'static str,
+    what: String,
+    status: String,
+    href: String,
+}
+
+pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Response, PageError> {
+    let t = v.t;
+    let card = kefu_app::calls::customer_card(&app, &v.actor, id).await?;
+    let history = kefu_app::workbench::history(&app, &v.actor, id).await?;
+    let Some(c) = card.customer.as_ref() else {
+        return Err(PageError::NotFound);
+    };
+    let f = &c.fields;
+    let join = |xs: &[String]| xs.join("、");
+    let dealer = history
+        .names
+        .dealers
+        .values()
+        .next()
+        .cloned()
+        .unwrap_or_default();
+    let c_view = Profile {
+        id: c.id,
+        name: f.name.clone(),
+        kind: t.word("kind", f.kind.as_str()),
+        tier: f
+            .tier
+            .map(|x| t.word("tier", x.as_str()))
+            .unwrap_or_default(),
+        phones: f.phones().map(|p| p.as_str().to_owned()).collect(),
+        wechat: f.wechat.clone().unwrap_or_default(),
+        address: f.address.clone().unwrap_or_default(),
+        dealer,
+        source: f.source.clone().unwrap_or_default(),
+        tags: join(&f.tags),
+        general: join(&f.needs.general),
+        personal: join(&f.needs.personal),
+        hidden: join(&f.needs.hidden),
+        since: local(&c.created_at),
+    };
+    let mut moments: Vec<(chrono::DateTime<chrono::Utc>, Moment)> = history
+        .orders
+        .iter()
+        .map(|o| {
+            (
+                o.received_at,
+                Moment {
+                    at: local(&o.received_at),
+                    kind: "order",
+                    what: format!("{} {}", o.number, o.subject),
+                    status: t.word("status", o.status.as_str()),
+                    href: format!("/tickets/{}", o.id),
+                },
+            )
+        })
+        .chain(history.calls.iter().map(|call| {
+            (
+                call.received_at,
+                Moment {
+                    at: local(&call.received_at),
+                    kind: "call",
+                    what: format!("{} {}", t.t("pop.call_from"), call.caller),
+                    status: String::new(),
+                    href: String::new(),
+                },
+            )
+        }))
+        .collect();
+    moments.sort_by_key(|m| std::cmp::Reverse(m.0));
+    let names = Names::default();
+    let page = CustomerPage {
+        t,
+        c: c_view,
+        vehicles: card
+            .vehicles
+            .iter()
+            .map(|car| Car {
+                plate: car
+                    .fields
+                    .plate
+                    .as_ref()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default(),
+                vin: car.fields.vin.as_str().to_owned(),
+                model: [car.fields.brand.as_deref(), car.fields.model.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                bought: car
+                    .fields
+                    .purchased_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                mileage: car
+                    .fields
+                    .mileage_km
+                    .map(|k| format!("{k} km"))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        open_orders: card
+            .open_orders
+            .iter()
+            .map(|o| OrderRow::new(o, &names, t))
+            .collect(),
+        timeline: moments.into_iter().map(|(_, m)| m).collect(),
+        chrome: Chrome::new(&app, &v).await?,
+    };
+    Ok(html(&page))
+}

@@ -1,0 +1,55 @@
+//! The workbench home: my open orders, my team's queue, what is about to
+//! breach (counting down), today's callbacks.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use kefu_app::App;
+
+use super::views::OrderRow;
+use super::{Chrome, PageError, Viewer, html};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    t: super::i18n::Tr,
+    mine: Vec<OrderRow>,
+    team: Vec<OrderRow>,
+    at_risk: Vec<OrderRow>,
+    callbacks: Vec<OrderRow>,
+    show_callbacks: bool,
+    team_title: String,
+}
+
+pub async fn page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    let home = kefu_app::workbench::home(&app, &v.actor).await?;
+    let t = v.t;
+    let n = &home.names;
+    let rows = |ts: &[kefu_core::tickets::Ticket]| -> Vec<OrderRow> {
+        ts.iter().map(|tk| OrderRow::new(tk, n, t)).collect()
+    };
+    let due =
+        |ts: &[(kefu_core::tickets::Ticket, kefu_store::tickets::DueClock)]| -> Vec<OrderRow> {
+            ts.iter()
+                .map(|(tk, c)| OrderRow::due(tk, c, n, t))
+                .collect()
+        };
+    let team_title = match v.actor.ticket_scope() {
+        kefu_core::org::Scope::Dealer(_) => t.t("home.dealer_queue"),
+        kefu_core::org::Scope::Department(_) => t.t("home.department_queue"),
+        _ => t.t("home.all_queue"),
+    }
+    .to_owned();
+    let page = HomePage {
+        mine: rows(&home.mine),
+        team: rows(&home.team),
+        at_risk: due(&home.at_risk),
+        callbacks: due(&home.callbacks),
+        show_callbacks: v.actor.may(kefu_core::org::Permission::TriageTickets),
+        team_title,
+        t,
+        chrome: Chrome::new(&app, &v).await?,
+    };
+    Ok(html(&page))
+}

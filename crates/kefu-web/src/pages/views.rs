@@ -1,0 +1,108 @@
+//! What a page shows of a record, worked out once in Rust so the templates
+//! only lay it out: labels in the viewer's language, times in China's.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Asia::Shanghai;
+use kefu_app::workbench::Names;
+use kefu_core::tickets::Ticket;
+use kefu_store::tickets::DueClock;
+
+use super::i18n::Tr;
+
+/// An instant as people in the group read it: `2026-11-23 14:05`.
+pub fn local(at: &DateTime<Utc>) -> String {
+    at.with_timezone(&Shanghai)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A due time that counts down on the page (`data-due` is epoch ms).
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub ms: i64,
+    pub at: String,
+    pub breached: bool,
+    pub kind: String,
+}
+
+impl Due {
+    pub fn new(c: &DueClock, t: Tr) -> Due {
+        Due {
+            ms: c.due_at.timestamp_millis(),
+            at: local(&c.due_at),
+            breached: c.breached,
+            kind: t.word("clock", &c.kind),
+        }
+    }
+}
+
+/// One order in a queue.
+#[derive(Debug, Clone)]
+pub struct OrderRow {
+    pub id: i64,
+    pub number: String,
+    pub subject: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub level: &'static str,
+    pub priority: &'static str,
+    pub priority_label: String,
+    pub customer: String,
+    pub place: String,
+    pub assignee: String,
+    pub received: String,
+    pub due: Option<Due>,
+}
+
+impl OrderRow {
+    pub fn new(tk: &Ticket, names: &Names, t: Tr) -> OrderRow {
+        OrderRow {
+            id: tk.id,
+            number: tk.number.clone(),
+            subject: tk.subject.clone(),
+            status: tk.status.as_str(),
+            status_label: t.word("status", tk.status.as_str()),
+            level: tk.level.as_str(),
+            priority: tk.priority.as_str(),
+            priority_label: t.word("priority", tk.priority.as_str()),
+            customer: names.customer(tk.customer_id).to_owned(),
+            place: names.place(tk).to_owned(),
+            assignee: names.user(tk.assignee_id).to_owned(),
+            received: local(&tk.received_at),
+            due: None,
+        }
+    }
+
+    pub fn due(tk: &Ticket, clock: &DueClock, names: &Names, t: Tr) -> OrderRow {
+        OrderRow {
+            due: Some(Due::new(clock, t)),
+            ..OrderRow::new(tk, names, t)
+        }
+    }
+}
+
+/// A choice in a `<select>`.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl ToString, label: impl Into<String>, selected: bool) -> Choice {
+        Choice {
+            value: value.to_string(),
+            label: label.into(),
+            selected,
+        }
+    }
+
+    /// Every word of a family as choices, e.g. the channels.
+    pub fn words(t: Tr, family: &str, codes: &[&str], selected: &str) -> Vec<Choice> {
+        codes
+            .iter()
+            .map(|c| Choice::new(c, t.word(family, c), *c == selected))
+            .collect()
+    }
+}
