@@ -8,6 +8,7 @@ mod customers;
 mod home;
 pub(crate) mod i18n;
 mod login;
+mod notices;
 mod orders;
 mod pop;
 mod search;
@@ -37,7 +38,12 @@ pub fn router() -> Router<App> {
         .route("/calls/{id}/card", get(pop::card))
         .route("/pop/customers", post(pop::create_customer))
         .route("/search", get(search::page))
-        .route("/customers/{id}", get(customers::page))
+        .route("/notifications", get(notices::page))
+        .route("/notifications/{id}/read", post(notices::read))
+        .route(
+            "/customers/{id}",
+            get(customers::page).post(customers::save),
+        )
         .route("/tickets/new", get(orders::new_page).post(orders::create))
         .route("/tickets/{id}", get(orders::page))
         .route("/tickets/{id}/{move}", post(orders::act))

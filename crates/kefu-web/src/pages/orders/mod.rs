@@ -5,6 +5,7 @@ mod new;
 mod panel;
 
 pub use new::{create, new_page};
+pub use panel::event_label;
 
 use askama::Template;
 use axum::extract::{Path, State};

@@ -176,6 +176,8 @@ fn event(e: &TicketEvent, s: &Sheet, t: Tr) -> EventView {
         n.departments.get(&id).cloned().unwrap_or_default()
     } else if let Some(id) = d["user_id"].as_i64() {
         n.user(Some(id)).to_owned()
+    } else if let Some(clock) = d["clock"].as_str() {
+        t.word("clock", clock)
     } else if e.kind == "callback" {
         match (d["reached"].as_bool(), d["satisfaction"].as_i64()) {
             (Some(true), Some(score)) => t.n("order.satisfaction_n", score),
@@ -203,5 +205,17 @@ fn event(e: &TicketEvent, s: &Sheet, t: Tr) -> EventView {
         text: said.to_owned(),
         detail,
         internal: d["internal"].as_bool().unwrap_or(false),
+    }
+}
+
+/// What happened, in words: a move by a person, or one of kefu's own
+/// (a clock's warning, breach, escalation, a callback coming due).
+pub fn event_label(kind: &str, t: Tr) -> String {
+    match kind {
+        "created" => t.word("move", "create"),
+        "sla_warning" | "sla_breach" | "escalation" | "callback_due" | "assigned" => {
+            t.word("event", kind)
+        }
+        _ => t.word("move", kind),
     }
 }

@@ -309,3 +309,72 @@ async fn what_people_type_is_shown_as_text(t: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(!part.contains("<img src=x"), "{part}");
 }
+
+both!(a_customer_is_changed_from_their_page_with_errors_by_the_field);
+async fn a_customer_is_changed_from_their_page_with_errors_by_the_field(t: TestApp) {
+    let (_, agent_token) = t.user("agent", "agent", None, None).await;
+    let customer = t
+        .create(
+            &agent_token,
+            "/api/v1/customers",
+            json!({"name": "孙丽", "phone": "13800008888"}),
+        )
+        .await;
+    let agent = Browser::login(&t, "agent", "password-123").await;
+    let (_, page) = agent.get(&format!("/customers/{customer}")).await;
+    assert!(page.contains("data-testid=\"customer-edit\""), "{page}");
+    let path = format!("/customers/{customer}");
+    let mut fields = vec![
+        ("name", "孙丽"),
+        ("phone", "13800008888"),
+        ("other_phones", "1380000"),
+        ("wechat", ""),
+        ("address", "上海市徐汇区"),
+        ("tier", "B"),
+        ("tags", "车主俱乐部"),
+        ("general", "关注保养价格、希望周末服务"),
+        ("personal", ""),
+        ("hidden", ""),
+    ];
+    // A bad second phone: the form comes back with the message by that field.
+    let (status, part) = agent.htmx(&path, &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        part.contains("data-testid=\"error-other_phones\""),
+        "{part}"
+    );
+    assert!(
+        part.contains("value=\"上海市徐汇区\""),
+        "what was typed stays"
+    );
+    let (_, before) = t
+        .get(&agent_token, &format!("/api/v1/customers/{customer}"))
+        .await;
+    assert!(before["address"].is_null(), "nothing was written");
+
+    fields[2] = ("other_phones", "13900009999");
+    let res = agent
+        .client
+        .post(t.url(&path))
+        .header(COOKIE, &agent.cookie)
+        .header("x-csrf-token", &agent.csrf)
+        .header("hx-request", "true")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(form(&fields))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["hx-redirect"], path.as_str());
+    let (_, after) = t
+        .get(&agent_token, &format!("/api/v1/customers/{customer}"))
+        .await;
+    assert_eq!(after["address"], "上海市徐汇区");
+    assert_eq!(after["tier"], "B");
+    assert_eq!(after["other_phones"], json!(["13900009999"]));
+    assert_eq!(
+        after["needs"]["general"],
+        json!(["关注保养价格", "希望周末服务"])
+    );
+    let (_, audit) = t.get(&t.admin, "/api/v1/audit?entity=customer").await;
+    assert!(audit.to_string().contains("customer.update"), "{audit}");
+}

@@ -1,5 +1,9 @@
 //! The customer 360: the profile, phones, needs, cars, and every order and
-//! call on one timeline.
+//! call on one timeline; and changing the record.
+
+mod edit;
+
+pub use edit::save;
 
 use askama::Template;
 use axum::extract::State;
@@ -11,6 +15,7 @@ use super::i18n::Tr;
 use super::views::{OrderRow, local};
 use super::{Chrome, PageError, Viewer, html};
 use crate::extract::Id;
+use edit::{CustomerForm, EditForm};
 
 #[derive(Template)]
 #[template(path = "customer.html")]
@@ -21,6 +26,8 @@ struct CustomerPage {
     vehicles: Vec<Car>,
     open_orders: Vec<OrderRow>,
     timeline: Vec<Moment>,
+    /// The edit form, for those who may change customers.
+    edit: Option<EditForm>,
 }
 
 struct Profile {
@@ -159,6 +166,10 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
             .map(|o| OrderRow::new(o, &names, t))
             .collect(),
         timeline: moments.into_iter().map(|(_, m)| m).collect(),
+        edit: v
+            .actor
+            .may(kefu_core::org::Permission::WriteCustomers)
+            .then(|| EditForm::new(t, c.id, CustomerForm::of(c), None)),
         chrome: Chrome::new(&app, &v).await?,
     };
     Ok(html(&page))
