@@ -5,6 +5,7 @@
 mod notices;
 mod orders;
 mod pop;
+mod search;
 mod session;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
