@@ -267,11 +267,19 @@ pub struct Http {
     client: reqwest::Client,
     base: Arc<str>,
     auth: Option<HeaderValue>,
+    cookie: Option<HeaderValue>,
 }
 
 impl Http {
     /// A client that keeps one connection: calls are back to back, so one is
     /// all it needs, and N clients are N connections.
+    /// A client of the workbench's pages: the session cookie instead of a token.
+    pub fn with_cookie(base: &str, cookie: &str) -> anyhow::Result<Http> {
+        let mut http = Http::new(base, None)?;
+        http.cookie = Some(HeaderValue::from_str(cookie).context("cookie as a header")?);
+        Ok(http)
+    }
+
     pub fn new(base: &str, token: Option<&str>) -> anyhow::Result<Http> {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(1)
@@ -289,10 +297,15 @@ impl Http {
             client,
             base: base.trim_end_matches('/').into(),
             auth,
+            cookie: None,
         })
     }
 
     fn with_auth(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let rb = match &self.cookie {
+            Some(c) => rb.header(reqwest::header::COOKIE, c.clone()),
+            None => rb,
+        };
         match &self.auth {
             Some(a) => rb.header(AUTHORIZATION, a.clone()),
             None => rb,

@@ -126,6 +126,8 @@ pub enum Scenario {
     Mixed,
     /// From exec to a healthy /healthz.
     Start,
+    /// The workbench's pages: home and a work order, rendered on the server.
+    Pages,
     /// All floors.
     Floors,
     /// An empty axum handler over the same HTTP client.
@@ -160,6 +162,7 @@ async fn run_one(b: &mut Bench, s: Scenario) -> anyhow::Result<()> {
         Scenario::List => scenarios::list::run(b).await,
         Scenario::Mixed => scenarios::mixed::run(b).await,
         Scenario::Start => scenarios::start::run(b).await,
+        Scenario::Pages => scenarios::pages::run(b).await,
         Scenario::Floors => floors::all(b).await,
         Scenario::FloorHttp => b.floor(floors::Floor::Http).await.map(drop),
         Scenario::FloorInsert => b.floor(floors::Floor::InsertSingle).await.map(drop),

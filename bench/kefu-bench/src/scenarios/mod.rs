@@ -7,6 +7,7 @@ pub mod create;
 pub mod list;
 pub mod lookup;
 pub mod mixed;
+pub mod pages;
 pub mod pop;
 pub mod read;
 pub mod start;
