@@ -34,9 +34,45 @@ pub struct Home {
     /// Callbacks due by the end of today (those already late included).
     pub callbacks: Vec<(Ticket, DueClock)>,
     pub names: Names,
+    /// The queues a person at the centre may pick from (dealers, then
+    /// departments); empty for those who have only their own.
+    pub places: Vec<Place>,
 }
 
-pub async fn home(app: &App, who: &Actor) -> Result<Home> {
+/// One queue: a dealer's (L2) or a department's (L3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Dealer(i64),
+    Department(i64),
+}
+
+impl Queue {
+    /// `d3`, `p2`: as a page's address writes it.
+    pub fn parse(raw: &str) -> Option<Queue> {
+        let (kind, id) = raw.split_at_checked(1)?;
+        let id = id.parse().ok()?;
+        match kind {
+            "d" => Some(Queue::Dealer(id)),
+            "p" => Some(Queue::Department(id)),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> String {
+        match self {
+            Queue::Dealer(id) => format!("d{id}"),
+            Queue::Department(id) => format!("p{id}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub queue: Queue,
+    pub name: String,
+}
+
+pub async fn home(app: &App, who: &Actor, queue: Option<Queue>) -> Result<Home> {
     who.require(Permission::ReadCustomers)?;
     let now = app.now();
     let scope = who.ticket_scope();
@@ -53,7 +89,24 @@ pub async fn home(app: &App, who: &Actor) -> Result<Home> {
     let mine = tickets::list(&mut conn, scope, &mine_filter, rows)
         .await?
         .items;
-    let team = tickets::list(&mut conn, scope, &open, rows).await?.items;
+    let central = matches!(scope, kefu_core::org::Scope::Group);
+    let mut team_filter = open.clone();
+    match queue.filter(|_| central) {
+        Some(Queue::Dealer(d)) => team_filter.dealer_id = Some(d),
+        Some(Queue::Department(d)) => {
+            team_filter.department_id = Some(d);
+            team_filter.level = Some(kefu_core::tickets::Level::L3);
+        }
+        None => {}
+    }
+    let team = tickets::list(&mut conn, scope, &team_filter, rows)
+        .await?
+        .items;
+    let places = if central {
+        places(&mut conn).await?
+    } else {
+        Vec::new()
+    };
     let at_risk = tickets::due(
         &mut conn,
         scope,
@@ -73,6 +126,7 @@ pub async fn home(app: &App, who: &Actor) -> Result<Home> {
         at_risk,
         callbacks,
         names: Names::default(),
+        places,
     };
     let all: Vec<&Ticket> = home
         .mine
@@ -83,6 +137,26 @@ pub async fn home(app: &App, who: &Actor) -> Result<Home> {
         .collect();
     home.names = Names::for_tickets(&mut conn, &all).await?;
     Ok(home)
+}
+
+/// Every active dealer and department, as queues to pick from.
+async fn places(conn: &mut Conn) -> Result<Vec<Place>> {
+    let all = PageRequest::first(PageRequest::MAX_LIMIT);
+    let dealers = kefu_store::org::dealers::list(conn, Some(true), all)
+        .await?
+        .items;
+    let departments = kefu_store::org::departments::list(conn, all).await?.items;
+    Ok(dealers
+        .into_iter()
+        .map(|d| Place {
+            queue: Queue::Dealer(d.id),
+            name: d.fields.name,
+        })
+        .chain(departments.into_iter().map(|d| Place {
+            queue: Queue::Department(d.id),
+            name: d.fields.name,
+        }))
+        .collect())
 }
 
 /// Midnight at the end of the day `now` falls in, in China.

@@ -6,8 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 use kefu_app::App;
 
-use super::views::OrderRow;
+use kefu_app::workbench::Queue;
+use serde::Deserialize;
+
+use super::views::{Choice, OrderRow};
 use super::{Chrome, PageError, Viewer, html};
+use crate::extract::Query;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -20,10 +24,22 @@ struct HomePage {
     callbacks: Vec<OrderRow>,
     show_callbacks: bool,
     team_title: String,
+    /// The queues to pick from (for those at the centre).
+    places: Vec<Choice>,
 }
 
-pub async fn page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    let home = kefu_app::workbench::home(&app, &v.actor).await?;
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    queue: Option<String>,
+}
+
+pub async fn page(
+    State(app): State<App>,
+    v: Viewer,
+    Query(q): Query<HomeQuery>,
+) -> Result<Response, PageError> {
+    let chosen = q.queue.as_deref().and_then(Queue::parse);
+    let home = kefu_app::workbench::home(&app, &v.actor, chosen).await?;
     let t = v.t;
     let n = &home.names;
     let rows = |ts: &[kefu_core::tickets::Ticket]| -> Vec<OrderRow> {
@@ -41,6 +57,15 @@ pub async fn page(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         _ => t.t("home.all_queue"),
     }
     .to_owned();
+    let mut places = Vec::new();
+    if !home.places.is_empty() {
+        places.push(Choice::new("", t.t("home.all_queue"), chosen.is_none()));
+        places.extend(
+            home.places
+                .iter()
+                .map(|p| Choice::new(p.queue.code(), &p.name, Some(p.queue) == chosen)),
+        );
+    }
     let page = HomePage {
         mine: rows(&home.mine),
         team: rows(&home.team),
@@ -48,6 +73,7 @@ pub async fn page(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         callbacks: due(&home.callbacks),
         show_callbacks: v.actor.may(kefu_core::org::Permission::TriageTickets),
         team_title,
+        places,
         t,
         chrome: Chrome::new(&app, &v).await?,
     };

@@ -378,3 +378,57 @@ async fn a_customer_is_changed_from_their_page_with_errors_by_the_field(t: TestA
     let (_, audit) = t.get(&t.admin, "/api/v1/audit?entity=customer").await;
     assert!(audit.to_string().contains("customer.update"), "{audit}");
 }
+
+both!(the_centre_picks_any_dealers_or_departments_queue);
+async fn the_centre_picks_any_dealers_or_departments_queue(t: TestApp) {
+    let sh = t.dealer("SH01").await;
+    let bj = t.dealer("BJ01").await;
+    let quality = t.department("QA").await;
+    let (_, agent) = t.user("agent", "agent", None, None).await;
+    t.user("boss", "manager", None, None).await;
+    t.user("staff", "dealer_staff", Some(sh), None).await;
+    let customer = t
+        .create(
+            &agent,
+            "/api/v1/customers",
+            json!({"name": "吴磊", "phone": "13800009999"}),
+        )
+        .await;
+    let mut numbers = Vec::new();
+    for (path, body) in [
+        ("dispatch", json!({"dealer_id": sh})),
+        ("dispatch", json!({"dealer_id": bj})),
+        ("escalate", json!({"department_id": quality})),
+    ] {
+        let id = t
+            .create(
+                &agent,
+                "/api/v1/tickets",
+                json!({"customer_id": customer, "channel": "phone", "category": "inquiry", "subject": "问询"}),
+            )
+            .await;
+        let (status, o) = t
+            .post(&agent, &format!("/api/v1/tickets/{id}/{path}"), body)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{o}");
+        numbers.push(o["number"].as_str().unwrap().to_owned());
+    }
+    let boss = Browser::login(&t, "boss", "password-123").await;
+    let queue = |html: &str| html[html.find("data-testid=\"team-queue\"").unwrap()..].to_owned();
+    let has = |html: &str, n: &str| queue(html).contains(&format!("data-number=\"{n}\""));
+    let (_, all) = boss.get("/").await;
+    assert!(all.contains("data-testid=\"queue-pick\""));
+    assert!(numbers.iter().all(|n| has(&all, n)), "every queue at once");
+    let (_, only_sh) = boss.get(&format!("/?queue=d{sh}")).await;
+    assert!(
+        has(&only_sh, &numbers[0]) && !has(&only_sh, &numbers[1]) && !has(&only_sh, &numbers[2])
+    );
+    assert!(only_sh.contains(&format!("<option value=\"d{sh}\" selected>")));
+    let (_, only_qa) = boss.get(&format!("/?queue=p{quality}")).await;
+    assert!(has(&only_qa, &numbers[2]) && !has(&only_qa, &numbers[0]));
+    // A dealer's staff have their own queue only, whatever they ask for.
+    let staff = Browser::login(&t, "staff", "password-123").await;
+    let (_, theirs) = staff.get(&format!("/?queue=d{bj}")).await;
+    assert!(!theirs.contains("data-testid=\"queue-pick\""));
+    assert!(has(&theirs, &numbers[0]) && !has(&theirs, &numbers[1]));
+}
