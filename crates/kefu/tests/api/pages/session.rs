@@ -279,3 +279,22 @@ async fn every_page_forbids_inline_script(t: TestApp) {
         StatusCode::NOT_FOUND
     );
 }
+
+both!(a_session_expires_after_its_lifetime);
+async fn a_session_expires_after_its_lifetime(t: TestApp) {
+    let b = Browser::login(&t, "admin", ADMIN_PASSWORD).await;
+    t.app
+        .clock
+        .advance(std::time::Duration::from_secs(12 * 3600 - 60));
+    assert_eq!(
+        b.get("/").await.0,
+        StatusCode::OK,
+        "still within twelve hours"
+    );
+    t.app.clock.advance(std::time::Duration::from_secs(61));
+    assert_eq!(
+        b.get("/").await.0,
+        StatusCode::SEE_OTHER,
+        "sent to the login page"
+    );
+}
