@@ -130,3 +130,58 @@ pub(crate) async fn insert_then<T>(
 
 /// Chunks for `IN (...)` lists of one value each.
 pub(crate) const IN_LIST: usize = 240;
+
+/// A secondary index as the statement that makes it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondaryIndex {
+    pub name: String,
+    pub create: String,
+}
+
+/// The secondary indexes of these tables: not those behind a primary key or
+/// a UNIQUE constraint, and not unique ones, so a load without them still
+/// refuses duplicates. Filling an empty database is faster without them and
+/// with each built once at the end than with every row inserted into each.
+pub async fn secondary_indexes(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SecondaryIndex>> {
+    let mut q = if is_sqlite(conn) {
+        Sql::new(
+            "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+             AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (",
+        )
+    } else {
+        Sql::new(
+            "SELECT indexname::text AS name, indexdef AS def FROM pg_indexes \
+             WHERE schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%' \
+             AND indexname NOT IN (SELECT conname FROM pg_constraint) AND tablename IN (",
+        )
+    };
+    q.binds(tables.iter().map(|t| (*t).to_owned()))
+        .push(") ORDER BY name");
+    let rows = q.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SecondaryIndex {
+                name: crate::row::text(r, "name")?,
+                create: crate::row::text(r, "def")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn drop_indexes(tx: &mut Conn, indexes: &[SecondaryIndex]) -> Result<()> {
+    for i in indexes {
+        // Names come from the catalogue, never from a user.
+        let sql = format!("DROP INDEX {}", i.name);
+        sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+pub async fn create_indexes(tx: &mut Conn, indexes: &[SecondaryIndex]) -> Result<()> {
+    for i in indexes {
+        sqlx::raw_sql(AssertSqlSafe(i.create.clone()))
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}

@@ -85,5 +85,6 @@ fn label(stage: Stage) -> &'static str {
     match stage {
         Stage::Customers => "customers",
         Stage::Orders => "orders",
+        Stage::Indexes => "indexes",
     }
 }

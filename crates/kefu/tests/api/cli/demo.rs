@@ -167,6 +167,16 @@ async fn the_demo_writes_a_group_that_serve_serves() {
     )
     .await;
     assert!((601..800).contains(&open), "{open} open orders");
+    // The indexes left out during the load were built again at its end.
+    let indexes = count(
+        dir.path(),
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN \
+         ('customers_name_idx', 'customer_phones_phone_idx', 'vehicles_plate_idx', \
+          'tickets_customer_idx', 'ticket_events_ticket_idx', 'clocks_live_due_idx', 'breaches_due_idx')",
+    )
+    .await;
+    assert_eq!(indexes, 7);
+    assert!(out.stderr.contains("indexes: "), "{out}");
     let out = run(demo_cmd(
         dir.path(),
         &["--customers", "10", "--tickets", "10"],
@@ -249,6 +259,19 @@ async fn the_demo_fills_postgres() {
     .ok();
     assert!(out.stdout.contains("3000 work orders"), "{out}");
     assert!(!dir.path().join("kefu.db").exists(), "SQLite was used");
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let indexes: i64 = sqlx::query(
+        "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN \
+         ('customers_name_idx', 'customer_phones_phone_idx', 'vehicles_plate_idx', \
+          'tickets_customer_idx', 'ticket_events_ticket_idx', 'clocks_live_due_idx', 'breaches_due_idx')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+    .get("n");
+    assert_eq!(indexes, 7, "the indexes are built again after the load");
     let mut cmd = serve_cmd(dir.path(), &[]);
     cmd.env("KEFU_DATABASE_URL", &url);
     let server = serve(cmd);
