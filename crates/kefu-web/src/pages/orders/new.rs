@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::extract::Query;
 use crate::pages::i18n::Tr;
-use crate::pages::views::Choice;
+use crate::pages::views::{Choice, local};
 use crate::pages::{Chrome, PageError, Viewer, html};
 
 const CHANNELS: &[&str] = &["phone", "wechat", "app", "email", "web", "walk_in"];
@@ -56,6 +56,8 @@ struct NewOrderPage {
     subject: String,
     description: String,
     received_at: String,
+    /// The same instant as people read it.
+    received_local: String,
     phone: String,
     /// (field, message) of what was wrong.
     error: Option<(String, String)>,
@@ -156,6 +158,14 @@ async fn form_page(
         priorities: Choice::words(t, "priority", PRIORITIES, &pick(&f.priority, "normal")),
         subject: f.subject.unwrap_or_default(),
         description: f.description.unwrap_or_default(),
+        received_local: f
+            .received_at
+            .as_deref()
+            .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
+            .map_or_else(
+                || local(&app.now()),
+                |at| local(&at.with_timezone(&chrono::Utc)),
+            ),
         received_at: f
             .received_at
             .filter(|r| !r.is_empty())
