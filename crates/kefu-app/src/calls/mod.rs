@@ -53,19 +53,16 @@ pub async fn report(app: &App, by: &Reporter, input: CallInput) -> Result<(Call,
         None | Some("") => None,
         Some(raw) => Some(number("callee", raw)?),
     };
+    if let Reporter::Agent(who) = by {
+        who.require(Permission::TakeCalls)?;
+    }
     let mut tx = app.store.begin().await?;
     if let Some(known) = calls::by_call_id(&mut tx, &call_id).await? {
         return Ok((known, false));
     }
     let agent_id = match (by, input.agent.as_deref().map(str::trim)) {
-        (Reporter::Agent(who), None) => {
-            who.require(Permission::TakeCalls)?;
-            who.user_id
-        }
-        (Reporter::Agent(who), Some(name)) if name == who.username => {
-            who.require(Permission::TakeCalls)?;
-            who.user_id
-        }
+        (Reporter::Agent(who), None) => who.user_id,
+        (Reporter::Agent(who), Some(name)) if name == who.username => who.user_id,
         (Reporter::Agent(_), Some(_)) => {
             return Err(AppError::forbidden(
                 "an agent's token reports only calls ringing at that agent",
