@@ -80,6 +80,12 @@ pub struct Opts {
     /// Where generated data and run folders live [default: target/kefu-bench].
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// `clocks`: how many running clocks are moved to come due.
+    #[arg(long, default_value_t = 1000)]
+    pub due: usize,
+    /// `clocks`: seconds of quiet, with no requests, to measure idle CPU over.
+    #[arg(long, default_value_t = 60.0)]
+    pub quiet: f64,
     /// `start`: how many starts.
     #[arg(long, default_value_t = 5)]
     pub repeat: usize,
@@ -109,7 +115,8 @@ pub struct Opts {
 }
 
 /// The scenarios. `all` runs every one that is not a floor (floors come with
-/// the scenarios that need them).
+/// the scenarios that need them) nor `clocks`, which wants data of its own
+/// (every order open) and minutes of waiting.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     /// Open new work orders.
@@ -128,6 +135,8 @@ pub enum Scenario {
     Start,
     /// The workbench's pages: home and a work order, rendered on the server.
     Pages,
+    /// Clocks coming due among a million open orders: firing lateness, idle CPU.
+    Clocks,
     /// All floors.
     Floors,
     /// An empty axum handler over the same HTTP client.
@@ -145,6 +154,7 @@ impl Scenario {
         !matches!(
             self,
             Scenario::All
+                | Scenario::Clocks
                 | Scenario::Floors
                 | Scenario::FloorHttp
                 | Scenario::FloorInsert
@@ -163,6 +173,7 @@ async fn run_one(b: &mut Bench, s: Scenario) -> anyhow::Result<()> {
         Scenario::Mixed => scenarios::mixed::run(b).await,
         Scenario::Start => scenarios::start::run(b).await,
         Scenario::Pages => scenarios::pages::run(b).await,
+        Scenario::Clocks => scenarios::clocks::run(b).await,
         Scenario::Floors => floors::all(b).await,
         Scenario::FloorHttp => b.floor(floors::Floor::Http).await.map(drop),
         Scenario::FloorInsert => b.floor(floors::Floor::InsertSingle).await.map(drop),

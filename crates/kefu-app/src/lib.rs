@@ -7,7 +7,7 @@ mod app;
 mod error;
 mod input;
 mod journal;
-mod live;
+pub mod live;
 mod outbox;
 
 pub mod audit;

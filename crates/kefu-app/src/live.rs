@@ -1,6 +1,8 @@
 //! What happens now, for the pages that are open: a ringing call for an
-//! agent's screen pop. In-process: the pages listen on the server that
-//! serves them.
+//! agent's screen pop. Each instance fans events out to the pages it
+//! serves; on PostgreSQL the events travel between instances through the
+//! database (`kefu_store::live`), so a page on one instance hears of a call
+//! reported to another.
 
 use tokio::sync::{broadcast, watch};
 
@@ -14,6 +16,90 @@ impl LiveEvent {
     pub fn user_id(&self) -> i64 {
         match self {
             LiveEvent::Pop { user_id, .. } => *user_id,
+        }
+    }
+
+    /// As sent between instances: `pop <user> <call>`.
+    pub fn encode(&self) -> String {
+        match self {
+            LiveEvent::Pop { user_id, call } => format!("pop {user_id} {call}"),
+        }
+    }
+
+    pub fn decode(text: &str) -> Option<LiveEvent> {
+        let mut parts = text.split(' ');
+        match (parts.next()?, parts.next()?, parts.next()?, parts.next()) {
+            ("pop", user, call, None) => Some(LiveEvent::Pop {
+                user_id: user.parse().ok()?,
+                call: call.parse().ok()?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Publish `e` with the transaction that made it true: on PostgreSQL through
+/// the database to every instance (this one included, by [`relay`]); on
+/// SQLite to this instance's pages once `tx` has committed, by the caller
+/// with [`Live::send`] — see [`Publish`].
+pub(crate) async fn publish(
+    app: &crate::App,
+    tx: &mut kefu_store::Conn,
+    e: &LiveEvent,
+) -> crate::Result<Publish> {
+    kefu_store::live::announce(&app.store, tx, &e.encode()).await?;
+    Ok(match app.store.backend() {
+        kefu_store::Backend::Postgres => Publish::Sent,
+        kefu_store::Backend::Sqlite => Publish::AfterCommit(e.clone()),
+    })
+}
+
+/// What is left to do after the commit.
+#[must_use]
+pub(crate) enum Publish {
+    Sent,
+    AfterCommit(LiveEvent),
+}
+
+impl Publish {
+    pub fn after_commit(self, live: &Live) {
+        if let Publish::AfterCommit(e) = self {
+            live.send(e);
+        }
+    }
+}
+
+/// On PostgreSQL: hand what other instances (and this one) announce to this
+/// instance's pages, until the server shuts down. Nothing on SQLite.
+pub async fn relay(app: crate::App) {
+    let mut closing = app.live.closing();
+    loop {
+        let mut listener = match kefu_store::live::Listener::open(&app.store).await {
+            Ok(Some(l)) => l,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for live events; trying again");
+                tokio::select! {
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => continue,
+                    _ = closing.changed() => return,
+                }
+            }
+        };
+        loop {
+            let next = tokio::select! {
+                n = listener.next() => n,
+                _ = closing.changed() => return,
+            };
+            match next {
+                Ok(text) => match LiveEvent::decode(&text) {
+                    Some(e) => app.live.send(e),
+                    None => tracing::warn!(%text, "an unknown live event"),
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "listening for live events failed; opening again");
+                    break;
+                }
+            }
         }
     }
 }
@@ -59,5 +145,22 @@ impl Live {
 impl Default for Live {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_cross_between_instances_unchanged() {
+        let e = LiveEvent::Pop {
+            user_id: 7,
+            call: 123_456,
+        };
+        assert_eq!(LiveEvent::decode(&e.encode()), Some(e));
+        for bad in ["", "pop", "pop 1", "pop 1 x", "pop 1 2 3", "ring 1 2"] {
+            assert_eq!(LiveEvent::decode(bad), None, "{bad}");
+        }
     }
 }

@@ -45,6 +45,8 @@ pub struct Store {
     /// SQLite: the single writer connection. PostgreSQL: the same pool as `read`.
     write: AnyPool,
     read: AnyPool,
+    /// PostgreSQL: where to open a listening connection (see [`crate::live`]).
+    url: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -93,6 +95,7 @@ impl Store {
             backend: Backend::Sqlite,
             write,
             read,
+            url: None,
         })
     }
 
@@ -108,7 +111,13 @@ impl Store {
             backend: Backend::Postgres,
             write: pool.clone(),
             read: pool,
+            url: Some(url.into()),
         })
+    }
+
+    /// The PostgreSQL server's address, for a connection of its own.
+    pub(crate) fn url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
 
     pub fn backend(&self) -> Backend {

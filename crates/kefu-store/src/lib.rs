@@ -21,6 +21,7 @@ pub mod auth;
 pub mod calendars;
 pub mod calls;
 pub mod customers;
+pub mod live;
 pub mod names;
 pub mod notifications;
 pub mod org;

@@ -60,13 +60,17 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let live = app.live.clone();
+    // On PostgreSQL, pops reported to another instance reach this one's pages.
+    let relay = tokio::spawn(kefu_app::live::relay(app.clone()));
     let shutdown = async move {
         shutdown.await;
         // Live streams to open pages would hold the shutdown forever.
         live.close();
     };
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    relay.abort();
+    served
 }

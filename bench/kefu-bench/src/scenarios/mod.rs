@@ -3,6 +3,7 @@
 //! what it needs about the data, drives the load, stops the server and
 //! pushes its rows.
 
+pub mod clocks;
 pub mod create;
 pub mod list;
 pub mod lookup;

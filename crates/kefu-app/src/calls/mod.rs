@@ -110,11 +110,13 @@ pub async fn report(app: &App, by: &Reporter, input: CallInput) -> Result<(Call,
         },
     )
     .await?;
-    commit(tx).await?;
-    app.live.send(LiveEvent::Pop {
+    let pop = LiveEvent::Pop {
         user_id: agent_id,
         call: call.id,
-    });
+    };
+    let publish = crate::live::publish(app, &mut tx, &pop).await?;
+    commit(tx).await?;
+    publish.after_commit(&app.live);
     Ok((call, true))
 }
 

@@ -300,3 +300,47 @@ async fn calls_are_reported_only_by_keys_and_their_own_agents(t: TestApp) {
     let (status, _) = t.post(&key, "/api/v1/calls", call("c-7")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// On PostgreSQL several kefu may serve one group: a call reported to one
+/// pops on the agent's page held by another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_reported_to_one_instance_pops_on_a_page_held_by_another() {
+    let Some(a) = TestApp::spawn(crate::helpers::Db::Postgres).await else {
+        return;
+    };
+    let b = TestApp::start(
+        a.place.clone(),
+        kefu_app::AppConfig::default(),
+        kefu_app::Clock::System,
+    )
+    .await;
+    a.user("agent", "agent", None, None).await;
+    let agent = Browser::login(&a, "agent", "password-123").await;
+    let mut stream = agent
+        .client
+        .get(format!("{}/events", agent.base))
+        .header(COOKIE, &agent.cookie)
+        .send()
+        .await
+        .unwrap();
+    let (_, key) = b
+        .post(&b.admin, "/api/v1/integration-keys", json!({"name": "CTI"}))
+        .await;
+    let key = key["key"].as_str().unwrap().to_owned();
+    let (status, call) = b
+        .post(
+            &key,
+            "/api/v1/calls",
+            json!({"call_id": "x-1", "caller": "13900001111", "agent": "agent"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let data = next_event(&mut stream, "pop", Duration::from_secs(5))
+        .await
+        .expect("the pop crossed to the other instance");
+    let pushed: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(pushed["call"], call["id"]);
+    drop(stream);
+    b.stop().await;
+    a.stop().await;
+}
