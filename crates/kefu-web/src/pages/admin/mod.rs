@@ -1,11 +1,14 @@
-//! The admin pages: users, departments and dealers. A form becomes the JSON
-//! the API takes and goes to the same use case, which checks the permission,
-//! writes in one transaction and records the audit trail; the page only
-//! shapes the fields and shows what is wrong next to the field at fault.
+//! The admin pages: users, departments, dealers and business calendars. A
+//! form becomes the JSON the API takes and goes to the same use case, which
+//! checks the permission, writes in one transaction and records the audit
+//! trail; the page only shapes the fields and shows what is wrong next to the
+//! field at fault.
 
+mod calendars;
 mod dealers;
 mod departments;
 mod form;
+mod month;
 mod users;
 
 use axum::Router;
@@ -38,6 +41,14 @@ pub fn router() -> Router<App> {
         .route(
             "/admin/departments/{id}",
             get(departments::edit).post(departments::update),
+        )
+        .route(
+            "/admin/calendars",
+            get(calendars::page).post(calendars::create),
+        )
+        .route(
+            "/admin/calendars/{id}",
+            get(calendars::edit).post(calendars::update),
         )
 }
 
@@ -87,6 +98,12 @@ fn tabs(v: &Viewer, current: &str) -> Vec<Tab> {
             "/admin/dealers",
             t.t("admin.tab.dealers"),
             Permission::ManageDealers,
+        ),
+        (
+            "calendars",
+            "/admin/calendars",
+            t.t("admin.tab.calendars"),
+            Permission::ManageSla,
         ),
     ];
     all.into_iter()

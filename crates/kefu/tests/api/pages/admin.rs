@@ -77,6 +77,16 @@ async fn can_log_in(t: &TestApp, username: &str, password: &str) -> bool {
     status == StatusCode::OK
 }
 
+/// The `data-off` of a day in a month view.
+fn off(html: &str, date: &str) -> String {
+    let at = html
+        .find(&format!("data-date=\"{date}\""))
+        .unwrap_or_else(|| panic!("no day {date}"));
+    let rest = &html[at..];
+    let v = rest.find("data-off=\"").unwrap() + 10;
+    rest[v..v + rest[v..].find('"').unwrap()].to_owned()
+}
+
 both!(an_admin_creates_a_user_through_the_form_who_then_logs_in);
 async fn an_admin_creates_a_user_through_the_form_who_then_logs_in(t: TestApp) {
     let sh = t.dealer("SH01").await;
@@ -308,7 +318,7 @@ async fn a_manager_manages_people_but_not_dealers_nor_managers(t: TestApp) {
     let (agent_id, _) = t.user("agent1", "agent", None, None).await;
     let manager = Browser::login(&t, "boss", "password-123").await;
 
-    for path in ["/admin/dealers"] {
+    for path in ["/admin/dealers", "/admin/calendars", "/admin/calendars/1"] {
         let (status, page) = manager.get(path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         assert!(page.contains("data-testid=\"error-status\">403<"), "{page}");
@@ -507,5 +517,104 @@ async fn dealers_and_departments_are_made_and_changed_through_their_forms(t: Tes
     assert_eq!(
         audited(&t, "department", dept).await,
         ["department.update", "department.create"]
+    );
+}
+
+both!(a_holiday_is_off_and_a_make_up_saturday_is_on_in_the_month_view);
+async fn a_holiday_is_off_and_a_make_up_saturday_is_on_in_the_month_view(t: TestApp) {
+    let admin = Browser::login(&t, "admin", ADMIN_PASSWORD).await;
+    let week = "09:00-12:00, 13:00-18:00";
+    let mut pairs = vec![
+        ("name", "门店日历"),
+        ("timezone", "Asia/Shanghai"),
+        ("public_holidays", ""),
+        ("weekly.mon", week),
+        ("weekly.tue", week),
+        ("weekly.wed", week),
+        ("weekly.thu", week),
+        ("weekly.fri", week),
+        ("weekly.sat", ""),
+        ("weekly.sun", ""),
+        ("holidays", "2026-10-14"),
+        ("workdays", "2026-10-10"),
+    ];
+    let (status, to, page) = submit(&admin, "/admin/calendars", &pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let id: i64 = to.trim_start_matches("/admin/calendars/").parse().unwrap();
+
+    let (status, page) = admin.get(&format!("{to}?month=2026-10")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("data-testid=\"month\" data-month=\"2026-10\""));
+    assert_eq!(page.matches("data-testid=\"day\"").count(), 31);
+    assert_eq!(off(&page, "2026-10-14"), "true", "the holiday is off");
+    assert_eq!(
+        off(&page, "2026-10-10"),
+        "false",
+        "the make-up Saturday is worked"
+    );
+    assert_eq!(off(&page, "2026-10-11"), "true", "a Sunday is off");
+    assert_eq!(off(&page, "2026-10-13"), "false", "a Tuesday is worked");
+    assert!(
+        page.contains("?month=2026-09\""),
+        "a link to the month before"
+    );
+    assert!(
+        page.contains("?month=2026-11\""),
+        "a link to the month after"
+    );
+    assert!(page.contains("value=\"2026-10-14\"") || page.contains(">2026-10-14<"));
+
+    // htmx moves to another month without the page.
+    let res = admin
+        .client
+        .get(format!("{}{to}?month=2026-11", admin.base))
+        .header(COOKIE, &admin.cookie)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    let part = res.text().await.unwrap();
+    assert!(part.starts_with("<section id=\"month\""), "{part}");
+    assert_eq!(part.matches("data-testid=\"day\"").count(), 30);
+    let (status, _) = admin.get(&format!("{to}?month=2026-13")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Bad hours, or a date both off and worked, are refused by the field.
+    let path = format!("/admin/calendars/{id}");
+    pairs[4] = ("weekly.tue", "9点到6点");
+    let (status, _, page) = submit(&admin, &path, &pairs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("data-testid=\"error-weekly.tue\""), "{page}");
+    pairs[4] = ("weekly.tue", week);
+    pairs[11] = ("workdays", "2026-10-10\n2026-10-14");
+    let (status, _, page) = submit(&admin, &path, &pairs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("data-testid=\"error-workdays\""), "{page}");
+    let (_, cal) = t.get(&t.admin, &format!("/api/v1/calendars/{id}")).await;
+    assert_eq!(
+        cal["workdays"],
+        json!(["2026-10-10"]),
+        "nothing was written"
+    );
+
+    // A Saturday morning shift, saved.
+    pairs[8] = ("weekly.sat", "09:00-12:00");
+    pairs[11] = ("workdays", "2026-10-10");
+    let (status, to, _) = submit(&admin, &path, &pairs).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, path.as_str())
+    );
+    let (_, cal) = t.get(&t.admin, &format!("/api/v1/calendars/{id}")).await;
+    assert_eq!(cal["weekly"]["sat"], json!([["09:00", "12:00"]]));
+    let (_, page) = admin.get(&format!("{path}?month=2026-10")).await;
+    assert_eq!(
+        off(&page, "2026-10-17"),
+        "false",
+        "Saturdays are worked now"
+    );
+    assert_eq!(
+        audited(&t, "calendar", id).await,
+        ["calendar.update", "calendar.create"]
     );
 }
