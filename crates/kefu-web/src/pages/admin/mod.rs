@@ -1,14 +1,15 @@
-//! The admin pages: users, departments, dealers and business calendars. A
-//! form becomes the JSON the API takes and goes to the same use case, which
-//! checks the permission, writes in one transaction and records the audit
-//! trail; the page only shapes the fields and shows what is wrong next to the
-//! field at fault.
+//! The admin pages: users, departments, dealers, business calendars and SLA
+//! policies. A form becomes the JSON the API takes and goes to the same use
+//! case, which checks the permission, writes in one transaction and records
+//! the audit trail; the page only shapes the fields and shows what is wrong
+//! next to the field at fault.
 
 mod calendars;
 mod dealers;
 mod departments;
 mod form;
 mod month;
+mod sla;
 mod users;
 
 use axum::Router;
@@ -50,6 +51,8 @@ pub fn router() -> Router<App> {
             "/admin/calendars/{id}",
             get(calendars::edit).post(calendars::update),
         )
+        .route("/admin/sla", get(sla::page).post(sla::create))
+        .route("/admin/sla/{id}", get(sla::edit).post(sla::update))
 }
 
 /// Let the viewer in only with the permission: otherwise the 403 page, in
@@ -103,6 +106,12 @@ fn tabs(v: &Viewer, current: &str) -> Vec<Tab> {
             "calendars",
             "/admin/calendars",
             t.t("admin.tab.calendars"),
+            Permission::ManageSla,
+        ),
+        (
+            "sla",
+            "/admin/sla",
+            t.t("admin.tab.sla"),
             Permission::ManageSla,
         ),
     ];

@@ -102,7 +102,7 @@ async fn an_admin_creates_a_user_through_the_form_who_then_logs_in(t: TestApp) {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("data-testid=\"new-user\""));
     assert!(
-        page.contains("data-testid=\"tab-dealers\""),
+        page.contains("data-testid=\"tab-sla\""),
         "an admin sees every tab"
     );
     assert!(
@@ -318,7 +318,13 @@ async fn a_manager_manages_people_but_not_dealers_nor_managers(t: TestApp) {
     let (agent_id, _) = t.user("agent1", "agent", None, None).await;
     let manager = Browser::login(&t, "boss", "password-123").await;
 
-    for path in ["/admin/dealers", "/admin/calendars", "/admin/calendars/1"] {
+    for path in [
+        "/admin/dealers",
+        "/admin/calendars",
+        "/admin/sla",
+        "/admin/sla/1",
+        "/admin/calendars/1",
+    ] {
         let (status, page) = manager.get(path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         assert!(page.contains("data-testid=\"error-status\">403<"), "{page}");
@@ -616,5 +622,118 @@ async fn a_holiday_is_off_and_a_make_up_saturday_is_on_in_the_month_view(t: Test
     assert_eq!(
         audited(&t, "calendar", id).await,
         ["calendar.update", "calendar.create"]
+    );
+}
+
+both!(an_sla_policy_edit_is_validated_and_saved);
+async fn an_sla_policy_edit_is_validated_and_saved(t: TestApp) {
+    let admin = Browser::login(&t, "admin", ADMIN_PASSWORD).await;
+    let (_, list) = t.get(&t.admin, "/api/v1/sla-policies").await;
+    let policy = list["items"][0].clone();
+    let id = policy["id"].as_i64().unwrap();
+    let (status, page) = admin.get("/admin/sla").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("data-testid=\"policy-row\"").count(), 2);
+    let path = format!("/admin/sla/{id}");
+    let (status, page) = admin.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-testid=\"escalations\""), "{page}");
+    assert!(page.contains("value=\"L3\" checked"), "{page}");
+
+    let mut pairs = vec![
+        ("name", "部门时效（投诉）"),
+        ("calendar_id", ""),
+        ("rank", "10"),
+        ("match.levels", "L3"),
+        ("match.categories", "complaint"),
+        ("match.categories", "repair"),
+        ("response_minutes", "60"),
+        ("resolution_minutes", "1440"),
+        ("warning_percent", "150"),
+        ("callback_attempts", "2"),
+        ("callback_spacing_minutes", "240"),
+        ("active", "on"),
+    ];
+    let (status, _, page) = submit(&admin, &path, &pairs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("data-testid=\"error-warning_percent\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"complaint\" checked"),
+        "the ticks are kept"
+    );
+    pairs[8] = ("warning_percent", "75");
+    pairs[6] = ("response_minutes", "一小时");
+    let (status, _, page) = submit(&admin, &path, &pairs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("data-testid=\"error-response_minutes\""),
+        "{page}"
+    );
+    let (_, same) = t.get(&t.admin, &format!("/api/v1/sla-policies/{id}")).await;
+    assert_eq!(same, policy, "nothing was written");
+
+    pairs[6] = ("response_minutes", "60");
+    let (status, to, page) = submit(&admin, &path, &pairs).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/admin/sla"),
+        "{page}"
+    );
+    let (_, p) = t.get(&t.admin, &format!("/api/v1/sla-policies/{id}")).await;
+    assert_eq!(p["name"], "部门时效（投诉）");
+    assert_eq!(p["rank"], 10);
+    assert_eq!(p["match"]["levels"], json!(["L3"]));
+    assert_eq!(p["match"]["categories"], json!(["complaint", "repair"]));
+    assert_eq!(p["match"]["channels"], json!([]));
+    assert_eq!(
+        (
+            &p["response_minutes"],
+            &p["resolution_minutes"],
+            &p["warning_percent"]
+        ),
+        (&json!(60), &json!(1440), &json!(75))
+    );
+    assert_eq!(
+        (&p["callback_attempts"], &p["callback_spacing_minutes"]),
+        (&json!(2), &json!(240))
+    );
+    assert_eq!(
+        p["escalations"], policy["escalations"],
+        "the ladder is kept"
+    );
+    assert_eq!(audited(&t, "sla_policy", id).await, ["sla_policy.update"]);
+
+    // A new policy from the list page.
+    let (status, _, page) = submit(
+        &admin,
+        "/admin/sla",
+        &[
+            ("name", "A 级客户"),
+            ("rank", "5"),
+            ("match.tiers", "A"),
+            ("response_minutes", "30"),
+            ("warning_percent", "80"),
+            ("callback_attempts", "3"),
+            ("callback_spacing_minutes", "480"),
+            ("active", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (_, list) = t.get(&t.admin, "/api/v1/sla-policies").await;
+    let made = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "A 级客户")
+        .unwrap()
+        .clone();
+    assert_eq!(made["match"]["tiers"], json!(["A"]));
+    assert_eq!(
+        audited(&t, "sla_policy", made["id"].as_i64().unwrap()).await,
+        ["sla_policy.create"]
     );
 }
