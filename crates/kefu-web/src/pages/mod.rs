@@ -3,6 +3,7 @@
 //! A full load gets the page (the layout around a part); an htmx request
 //! gets just the part.
 
+mod admin;
 mod assets;
 mod customers;
 mod home;
@@ -48,6 +49,7 @@ pub fn router() -> Router<App> {
         .route("/tickets/{id}", get(orders::page))
         .route("/tickets/{id}/{move}", post(orders::act))
         .route("/assets/{*file}", get(assets::file))
+        .merge(admin::router())
         .layer(from_fn(error_pages))
         .layer(from_fn(session::csrf))
         .layer(from_fn(security_headers))
@@ -62,6 +64,8 @@ pub(crate) struct Chrome {
     pub unread: i64,
     /// Whether the page shows the screen pop of ringing calls.
     pub takes_calls: bool,
+    /// Whether the header links to the admin pages.
+    pub admin: bool,
 }
 
 impl Chrome {
@@ -73,6 +77,7 @@ impl Chrome {
             csrf: v.csrf.clone(),
             unread,
             takes_calls: v.actor.may(Permission::TakeCalls),
+            admin: v.actor.may(Permission::ManageUsers),
         })
     }
 

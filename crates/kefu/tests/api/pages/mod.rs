@@ -2,6 +2,7 @@
 //! them: sessions, CSRF, headers, escaping, queues and moves. (The pages'
 //! behaviour in a real browser is tested in `e2e/`.)
 
+mod admin;
 mod notices;
 mod orders;
 mod pop;
