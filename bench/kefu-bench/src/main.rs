@@ -184,6 +184,7 @@ async fn run_one(b: &mut Bench, s: Scenario) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let opts = Opts::parse();
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(opts.threads.max(1))
         .enable_all()

@@ -502,8 +502,10 @@ impl<'w, 'b> Story<'w, 'b> {
     }
 
     fn stop_clocks(&mut self, at: DateTime<Utc>, which: impl Fn(&Clock) -> bool) {
+        // As the live rules do: a clock that fired (breached) still runs
+        // until the order moves on, and stops with the others.
         for c in self.mine() {
-            if c.live() && which(c) {
+            if c.stopped_at.is_none() && which(c) {
                 c.stopped_at = Some(at);
             }
         }

@@ -66,8 +66,8 @@ pub struct Query {
     pub overdue: bool,
     /// Only orders not yet resolved or closed.
     pub open: bool,
-    /// Only the caller's own: assigned to them, or opened by them and
-    /// assigned to no one.
+    /// Only the caller's own: assigned to them, or opened by them and still
+    /// with the centre (L1) with no one assigned.
     pub mine: bool,
     /// The order with this number (`GD-20261123-0042`).
     pub number: Option<String>,

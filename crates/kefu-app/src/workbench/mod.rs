@@ -25,7 +25,7 @@ pub const QUEUE_ROWS: i64 = 30;
 /// The home page of one person.
 #[derive(Debug, Clone, Default)]
 pub struct Home {
-    /// Assigned to me, or opened by me and with no one yet.
+    /// Assigned to me, or opened by me and still with the centre.
     pub mine: Vec<Ticket>,
     /// Open orders of my dealer, my department, or (at the centre) everyone.
     pub team: Vec<Ticket>,
@@ -81,14 +81,8 @@ pub async fn home(app: &App, who: &Actor, queue: Option<Queue>) -> Result<Home> 
         open: true,
         ..TicketFilter::default()
     };
-    let mine_filter = TicketFilter {
-        mine: Some(who.user_id),
-        ..open.clone()
-    };
     let rows = PageRequest::first(QUEUE_ROWS);
-    let mine = tickets::list(&mut conn, scope, &mine_filter, rows)
-        .await?
-        .items;
+    let mine = tickets::mine(&mut conn, scope, who.user_id, QUEUE_ROWS).await?;
     let central = matches!(scope, kefu_core::org::Scope::Group);
     let mut team_filter = open.clone();
     match queue.filter(|_| central) {

@@ -31,3 +31,16 @@ CREATE INDEX calls_agent_idx ON calls (agent_id, id);
 -- when they come due; stopped ones (most of them, over the years) are left
 -- out of the index.
 CREATE INDEX clocks_live_due_idx ON clocks (due_at) WHERE stopped_at IS NULL;
+
+-- The workbench's queues read open orders newest first: each person's own
+-- (assigned to them, or opened by them and still with the centre), and each
+-- dealer's and department's. Closed orders, nearly all of them over the
+-- years, stay out of these indexes.
+CREATE INDEX tickets_open_assignee_idx ON tickets (assignee_id, id)
+    WHERE status NOT IN ('resolved', 'closed');
+CREATE INDEX tickets_open_creator_idx ON tickets (created_by, id)
+    WHERE assignee_id IS NULL AND level = 'L1' AND status NOT IN ('resolved', 'closed');
+CREATE INDEX tickets_open_dealer_idx ON tickets (dealer_id, id)
+    WHERE status NOT IN ('resolved', 'closed');
+CREATE INDEX tickets_open_department_idx ON tickets (department_id, id)
+    WHERE status NOT IN ('resolved', 'closed');

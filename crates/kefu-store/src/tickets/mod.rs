@@ -170,7 +170,7 @@ pub struct TicketFilter {
     /// Only orders not yet resolved or closed.
     pub open: bool,
     /// Only this user's orders: assigned to them, or opened by them and
-    /// assigned to no one.
+    /// still with the centre (L1) with no one assigned.
     pub mine: Option<i64>,
     /// The order with this number.
     pub number: Option<String>,
@@ -215,7 +215,7 @@ pub async fn list(
     if let Some(me) = f.mine {
         q.push(" AND (t.assignee_id = ")
             .bind(me)
-            .push(" OR (t.assignee_id IS NULL AND t.created_by = ")
+            .push(" OR (t.assignee_id IS NULL AND t.level = 'L1' AND t.created_by = ")
             .bind(me)
             .push("))");
     }
@@ -226,6 +226,32 @@ pub async fn list(
     let rows = q.query().fetch_all(conn).await?;
     let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(items, page, |t| t.id))
+}
+
+/// The open orders that are `me`'s to carry, newest first: assigned to
+/// them, or opened by them and still with the centre (L1) with no one
+/// assigned. Two walks down the partial indexes of open orders, merged, so
+/// the cost does not grow with years of closed orders.
+pub async fn mine(conn: &mut Conn, scope: Scope, me: i64, limit: i64) -> Result<Vec<Ticket>> {
+    let mut found = Vec::new();
+    for opened in [false, true] {
+        let mut q = select();
+        scoped(&mut q, scope);
+        q.push(" AND t.status NOT IN ('resolved', 'closed')");
+        if opened {
+            q.push(" AND t.assignee_id IS NULL AND t.level = 'L1' AND t.created_by = ")
+                .bind(me);
+        } else {
+            q.push(" AND t.assignee_id = ").bind(me);
+        }
+        q.push(" ORDER BY t.id DESC LIMIT ").bind(limit);
+        for r in q.query().fetch_all(&mut *conn).await? {
+            found.push(from_row(&r)?);
+        }
+    }
+    found.sort_by_key(|t| std::cmp::Reverse(t.id));
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(found)
 }
 
 /// A live clock of an order, as a queue shows it.

@@ -76,7 +76,7 @@ pub struct TicketQuery {
     overdue: Option<bool>,
     /// Only orders not yet resolved or closed.
     open: Option<bool>,
-    /// Only the caller's own: assigned to them, or opened by them and unassigned.
+    /// Only the caller's own: assigned to them, or opened by them and still with the centre (L1), unassigned.
     mine: Option<bool>,
     /// The order with this number, e.g. `GD-20261123-0042`.
     number: Option<String>,

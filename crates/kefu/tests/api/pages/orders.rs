@@ -144,6 +144,15 @@ async fn an_order_goes_from_intake_through_dispatch_to_a_closed_callback(t: Test
         "the timeline shows it"
     );
 
+    // Now with the dealer, it leaves the agent's own queue.
+    let (_, home) = agent.get("/").await;
+    let mine = &home[home.find("data-testid=\"my-orders\"").unwrap()
+        ..home.find("data-testid=\"callbacks\"").unwrap()];
+    assert!(
+        !mine.contains(&format!("data-number=\"{number}\"")),
+        "{home}"
+    );
+
     // The Shanghai staff see it in their queue; Beijing's do not, and cannot open it.
     let sh_staff = Browser::login(&t, "sh_staff", "password-123").await;
     let bj_staff = Browser::login(&t, "bj_staff", "password-123").await;
