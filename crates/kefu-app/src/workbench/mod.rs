@@ -31,7 +31,8 @@ pub struct Home {
     pub team: Vec<Ticket>,
     /// Breached or coming due within [`AT_RISK_HORIZON`], soonest first.
     pub at_risk: Vec<(Ticket, DueClock)>,
-    /// Callbacks due by the end of today (those already late included).
+    /// Resolved orders to call back today: waiting for their first call, or
+    /// for a further attempt due by the end of the day.
     pub callbacks: Vec<(Ticket, DueClock)>,
     pub names: Names,
     /// The queues a person at the centre may pick from (dealers, then
@@ -110,7 +111,7 @@ pub async fn home(app: &App, who: &Actor, queue: Option<Queue>) -> Result<Home> 
     )
     .await?;
     let callbacks = if who.may(Permission::TriageTickets) {
-        tickets::due(&mut conn, scope, &["callback"], end_of_day(now), QUEUE_ROWS).await?
+        tickets::awaiting_callback(&mut conn, scope, end_of_day(now), QUEUE_ROWS).await?
     } else {
         Vec::new()
     };

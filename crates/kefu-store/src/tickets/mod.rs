@@ -263,8 +263,8 @@ pub struct DueClock {
     pub breached: bool,
 }
 
-/// Orders in `scope` whose running clocks of these `kinds` come due before
-/// `until` (breached ones included), soonest first: one row per clock.
+/// Open orders in `scope` whose running clocks of these `kinds` come due
+/// before `until` (breached ones included), soonest first: one row per clock.
 pub async fn due(
     conn: &mut Conn,
     scope: Scope,
@@ -272,32 +272,71 @@ pub async fn due(
     until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<(Ticket, DueClock)>> {
+    // One walk down the index of running clocks per kind, soonest first,
+    // merged: each stops after `limit` rows however many clocks there are.
+    let mut found = Vec::new();
+    for kind in kinds {
+        let mut q = Sql::new("SELECT ");
+        q.push(COLUMNS).push(
+            ", c.id AS clock_id, c.kind AS clock_kind, c.due_at AS clock_due, \
+             c.breached AS clock_breached \
+             FROM clocks c JOIN tickets t ON t.id = c.ticket_id \
+             WHERE c.stopped_at IS NULL AND c.paused_at IS NULL AND c.kind = ",
+        );
+        q.bind((*kind).to_owned())
+            .push(" AND c.due_at <= ")
+            .bind(until.timestamp_millis());
+        q.push(" AND t.status NOT IN ('resolved', 'closed')");
+        scoped(&mut q, scope);
+        q.push(" ORDER BY c.due_at, c.id LIMIT ").bind(limit);
+        for r in q.query().fetch_all(&mut *conn).await? {
+            let clock = DueClock {
+                kind: row::text(&r, "clock_kind")?,
+                due_at: row::instant(&r, "clock_due")?,
+                breached: row::flag(&r, "clock_breached")?,
+            };
+            found.push((row::i64_(&r, "clock_id")?, from_row(&r)?, clock));
+        }
+    }
+    found.sort_by_key(|(id, _, c)| (c.due_at, *id));
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(found.into_iter().map(|(_, t, c)| (t, c)).collect())
+}
+
+/// Resolved orders in `scope` waiting for their callback, the longest
+/// waiting first: the first call is due once the order is resolved, a
+/// further attempt when its callback clock says (those due after `until`
+/// are left out).
+pub async fn awaiting_callback(
+    conn: &mut Conn,
+    scope: Scope,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(Ticket, DueClock)>> {
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS).push(
-        ", c.kind AS clock_kind, c.due_at AS clock_due, c.breached AS clock_breached \
-         FROM clocks c JOIN tickets t ON t.id = c.ticket_id \
-         WHERE c.stopped_at IS NULL AND c.paused_at IS NULL AND c.kind IN (",
+        ", c.due_at AS clock_due, c.breached AS clock_breached \
+         FROM tickets t LEFT JOIN clocks c ON c.ticket_id = t.id AND c.kind = 'callback' \
+         AND c.stopped_at IS NULL WHERE t.status = 'resolved' AND (c.id IS NULL OR c.due_at <= ",
     );
-    q.binds(kinds.iter().map(|k| (*k).to_owned()))
-        .push(") AND c.due_at <= ")
-        .bind(until.timestamp_millis());
-    // A callback is due on a resolved order; the other clocks on open ones.
-    if kinds.contains(&"callback") {
-        q.push(" AND t.status = 'resolved'");
-    } else {
-        q.push(" AND t.status NOT IN ('resolved', 'closed')");
-    }
+    q.bind(until.timestamp_millis()).push(")");
     scoped(&mut q, scope);
-    q.push(" ORDER BY c.due_at, c.id LIMIT ").bind(limit);
+    q.push(" ORDER BY t.resolved_at, t.id LIMIT ").bind(limit);
     let rows = q.query().fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
+            let t = from_row(r)?;
+            let due_at = match row::opt_i64(r, "clock_due")? {
+                Some(ms) => row::from_millis(ms)?,
+                None => t.resolved_at.unwrap_or(t.updated_at),
+            };
+            let breached = row::opt_i64(r, "clock_breached")?.unwrap_or(0) == 1;
             Ok((
-                from_row(r)?,
+                t,
                 DueClock {
-                    kind: row::text(r, "clock_kind")?,
-                    due_at: row::instant(r, "clock_due")?,
-                    breached: row::flag(r, "clock_breached")?,
+                    kind: "callback".to_owned(),
+                    due_at,
+                    breached,
                 },
             ))
         })

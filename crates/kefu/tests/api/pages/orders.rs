@@ -441,3 +441,73 @@ async fn the_centre_picks_any_dealers_or_departments_queue(t: TestApp) {
     assert!(!theirs.contains("data-testid=\"queue-pick\""));
     assert!(has(&theirs, &numbers[0]) && !has(&theirs, &numbers[1]));
 }
+
+both!(late_work_and_todays_callbacks_are_on_the_home_page);
+async fn late_work_and_todays_callbacks_are_on_the_home_page(t: TestApp) {
+    let sh = t.dealer("SH01").await;
+    let (_, agent) = t.user("agent", "agent", None, None).await;
+    let (_, staff) = t.user("staff", "dealer_staff", Some(sh), None).await;
+    let customer = t
+        .create(
+            &agent,
+            "/api/v1/customers",
+            json!({"name": "郑洁", "phone": "13800001212", "dealer_id": sh}),
+        )
+        .await;
+    let mut numbers = Vec::new();
+    for resolve in [false, true] {
+        let id = t
+            .create(
+                &agent,
+                "/api/v1/tickets",
+                json!({"customer_id": customer, "channel": "phone", "category": "repair", "subject": "异响"}),
+            )
+            .await;
+        let (_, o) = t
+            .post(
+                &agent,
+                &format!("/api/v1/tickets/{id}/dispatch"),
+                json!({"dealer_id": sh}),
+            )
+            .await;
+        numbers.push(o["number"].as_str().unwrap().to_owned());
+        if resolve {
+            let (status, o) = t
+                .post(
+                    &staff,
+                    &format!("/api/v1/tickets/{id}/resolve"),
+                    json!({"resolution": "已处理"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{o}");
+        }
+    }
+    let section = |html: &str, id: &str| {
+        let at = html.find(&format!("data-testid=\"{id}\"")).unwrap();
+        let rest = &html[at..];
+        rest[..rest.find("</section>").unwrap()].to_owned()
+    };
+    // Three days on, the dispatched order's response is late and the
+    // resolved one's callback is due.
+    t.app
+        .clock
+        .advance(std::time::Duration::from_secs(3 * 24 * 3600));
+    let b = Browser::login(&t, "agent", "password-123").await;
+    let (_, home) = b.get("/").await;
+    let late = section(&home, "at-risk");
+    assert!(
+        late.contains(&format!("data-number=\"{}\"", numbers[0])),
+        "{late}"
+    );
+    assert!(late.contains("data-due=\""), "it counts down: {late}");
+    assert!(
+        !late.contains(&format!("data-number=\"{}\"", numbers[1])),
+        "a resolved order is not late work"
+    );
+    let callbacks = section(&home, "callbacks");
+    assert!(
+        callbacks.contains(&format!("data-number=\"{}\"", numbers[1])),
+        "{callbacks}"
+    );
+    assert!(!callbacks.contains(&format!("data-number=\"{}\"", numbers[0])));
+}
