@@ -313,12 +313,21 @@ pub async fn awaiting_callback(
     until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<(Ticket, DueClock)>> {
+    // SQLite, without statistics, prefers the index on status and sorts all
+    // resolved orders; the partial index gives them in order.
+    let from = if conn.backend_name() == "PostgreSQL" {
+        " FROM tickets t"
+    } else {
+        " FROM tickets t INDEXED BY tickets_resolved_idx"
+    };
     let mut q = Sql::new("SELECT ");
-    q.push(COLUMNS).push(
-        ", c.due_at AS clock_due, c.breached AS clock_breached \
-         FROM tickets t LEFT JOIN clocks c ON c.ticket_id = t.id AND c.kind = 'callback' \
-         AND c.stopped_at IS NULL WHERE t.status = 'resolved' AND (c.id IS NULL OR c.due_at <= ",
-    );
+    q.push(COLUMNS)
+        .push(", c.due_at AS clock_due, c.breached AS clock_breached")
+        .push(from)
+        .push(
+            " LEFT JOIN clocks c ON c.ticket_id = t.id AND c.kind = 'callback' \
+             AND c.stopped_at IS NULL WHERE t.status = 'resolved' AND (c.id IS NULL OR c.due_at <= ",
+        );
     q.bind(until.timestamp_millis()).push(")");
     scoped(&mut q, scope);
     q.push(" ORDER BY t.resolved_at, t.id LIMIT ").bind(limit);
