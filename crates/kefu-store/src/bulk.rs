@@ -185,3 +185,20 @@ pub async fn create_indexes(tx: &mut Conn, indexes: &[SecondaryIndex]) -> Result
     }
     Ok(())
 }
+
+/// After a bulk load on PostgreSQL, gather the planner's statistics now
+/// rather than when autovacuum comes round: until then it plans the queues
+/// as if the tables were empty. Nothing on SQLite, whose planner works from
+/// the schema alone.
+pub async fn analyze(conn: &mut Conn, tables: &[&str]) -> Result<()> {
+    if is_sqlite(conn) {
+        return Ok(());
+    }
+    for t in tables {
+        // Table names come from kefu's own list, never from a user.
+        sqlx::raw_sql(AssertSqlSafe(format!("ANALYZE {t}")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

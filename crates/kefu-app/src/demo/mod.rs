@@ -157,6 +157,9 @@ pub async fn generate(
     let mut tx = app.store.begin().await?;
     bulk::create_indexes(&mut tx, &deferred).await?;
     commit(tx).await?;
+    let mut conn = app.store.begin().await?;
+    bulk::analyze(&mut conn, LOADED).await?;
+    commit(conn).await?;
     progress(Stage::Indexes, deferred.len() as u64, deferred.len() as u64);
     loaded?;
 

@@ -30,7 +30,7 @@ CREATE INDEX calls_agent_idx ON calls (agent_id, id);
 -- The workbench's "late and about to be" queue reads the running clocks by
 -- when they come due; stopped ones (most of them, over the years) are left
 -- out of the index.
-CREATE INDEX clocks_live_due_idx ON clocks (kind, due_at) WHERE stopped_at IS NULL;
+CREATE INDEX clocks_live_due_idx ON clocks (kind, due_at, id) WHERE stopped_at IS NULL;
 
 -- The workbench's queues read open orders newest first: each person's own
 -- (assigned to them, or opened by them and still with the centre), and each
