@@ -164,33 +164,69 @@ pub struct Card {
     pub at: DateTime<Utc>,
 }
 
-/// The card for a stored call; only its agent, or someone who takes calls,
-/// sees it.
+/// Last contacts on a card that pops up.
+pub const POP_CONTACTS: i64 = 5;
+
+/// The call if the caller may see it: only its agent, or someone who takes
+/// calls.
+async fn call_for(conn: &mut Conn, who: &Actor, call_id: i64) -> Result<Call> {
+    calls::get(conn, call_id)
+        .await?
+        .filter(|c| c.agent_id == who.user_id || who.may(Permission::TakeCalls))
+        .ok_or(AppError::NotFound)
+}
+
+/// The card for a stored call.
 pub async fn card(app: &App, who: &Actor, call_id: i64) -> Result<Card> {
     let mut conn = app.store.read().await?;
-    let call = calls::get(&mut conn, call_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if call.agent_id != who.user_id && !who.may(Permission::TakeCalls) {
-        return Err(AppError::NotFound);
-    }
+    let call = call_for(&mut conn, who, call_id).await?;
     let customer = match call.customer_id {
         Some(id) => customers::get(&mut conn, who.scope(), id).await?,
         None => None,
     };
     let phone = call.caller.clone();
-    fill(&mut conn, who, Some(call), phone, customer, app.now()).await
+    fill(
+        &mut conn,
+        who,
+        Some(call),
+        phone,
+        customer,
+        app.now(),
+        POP_CONTACTS,
+    )
+    .await
 }
 
-/// The card of a known customer (after creating one from a pop).
-pub async fn customer_card(app: &App, who: &Actor, customer_id: i64) -> Result<Card> {
+/// The card of a known customer, with their last `contacts` orders and
+/// calls: after creating one from a pop (`call` the call it came from), and
+/// the customer's own page.
+pub async fn customer_card(
+    app: &App,
+    who: &Actor,
+    customer_id: i64,
+    call: Option<i64>,
+    contacts: i64,
+) -> Result<Card> {
     who.require(Permission::ReadCustomers)?;
     let mut conn = app.store.read().await?;
     let customer = customers::get(&mut conn, who.scope(), customer_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let call = match call {
+        Some(id) => Some(call_for(&mut conn, who, id).await?),
+        None => None,
+    };
     let phone = customer.fields.phone.as_str().to_owned();
-    fill(&mut conn, who, None, phone, Some(customer), app.now()).await
+    fill(
+        &mut conn,
+        who,
+        call,
+        phone,
+        Some(customer),
+        app.now(),
+        contacts,
+    )
+    .await
 }
 
 async fn fill(
@@ -200,6 +236,7 @@ async fn fill(
     phone: String,
     customer: Option<Customer>,
     at: DateTime<Utc>,
+    contacts: i64,
 ) -> Result<Card> {
     let mut card = Card {
         call,
@@ -232,15 +269,20 @@ async fn fill(
         .await?
         .items;
     orders.open = false;
-    card.recent_orders = tickets::list(conn, who.ticket_scope(), &orders, PageRequest::first(5))
-        .await?
-        .items;
+    card.recent_orders = tickets::list(
+        conn,
+        who.ticket_scope(),
+        &orders,
+        PageRequest::first(contacts),
+    )
+    .await?
+    .items;
     if who.may(Permission::TakeCalls) {
         let calls_of = CallFilter {
             customer_id: Some(id),
             ..Default::default()
         };
-        card.recent_calls = calls::list(conn, &calls_of, PageRequest::first(5))
+        card.recent_calls = calls::list(conn, &calls_of, PageRequest::first(contacts))
             .await?
             .items;
     }

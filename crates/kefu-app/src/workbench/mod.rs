@@ -178,12 +178,14 @@ impl Names {
     pub async fn for_tickets(conn: &mut Conn, ts: &[&Ticket]) -> Result<Names> {
         let ids =
             |f: fn(&Ticket) -> Option<i64>| ts.iter().filter_map(|t| f(t)).collect::<Vec<_>>();
-        Ok(Names {
-            customers: names(conn, Named::Customers, &ids(|t| Some(t.customer_id))).await?,
-            users: names(conn, Named::Users, &ids(|t| t.assignee_id)).await?,
-            dealers: names(conn, Named::Dealers, &ids(|t| t.dealer_id)).await?,
-            departments: names(conn, Named::Departments, &ids(|t| t.department_id)).await?,
-        })
+        Names::load(
+            conn,
+            &ids(|t| Some(t.customer_id)),
+            &ids(|t| t.assignee_id),
+            &ids(|t| t.dealer_id),
+            &ids(|t| t.department_id),
+        )
+        .await
     }
 
     pub async fn load(
@@ -217,54 +219,4 @@ impl Names {
             .or_else(|| t.dealer_id.and_then(|d| self.dealers.get(&d)))
             .map_or("", String::as_str)
     }
-}
-
-/// A customer's history: their orders and calls, newest first.
-#[derive(Debug, Clone, Default)]
-pub struct History {
-    pub orders: Vec<Ticket>,
-    pub calls: Vec<kefu_store::calls::Call>,
-    /// The customer's dealer's name (in `dealers`).
-    pub names: Names,
-}
-
-/// Rows of history the customer page shows.
-pub const HISTORY_ROWS: i64 = 100;
-
-pub async fn history(app: &App, who: &Actor, customer_id: i64) -> Result<History> {
-    who.require(Permission::ReadCustomers)?;
-    let mut conn = app.store.read().await?;
-    let customer = kefu_store::customers::get(&mut conn, who.scope(), customer_id)
-        .await?
-        .ok_or(crate::AppError::NotFound)?;
-    let filter = TicketFilter {
-        customer_id: Some(customer_id),
-        ..TicketFilter::default()
-    };
-    let orders = tickets::list(
-        &mut conn,
-        who.ticket_scope(),
-        &filter,
-        PageRequest::first(HISTORY_ROWS),
-    )
-    .await?
-    .items;
-    let calls = if who.may(Permission::TakeCalls) {
-        let f = kefu_store::calls::CallFilter {
-            customer_id: Some(customer_id),
-            ..Default::default()
-        };
-        kefu_store::calls::list(&mut conn, &f, PageRequest::first(HISTORY_ROWS))
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
-    let dealers: Vec<i64> = customer.fields.dealer_id.into_iter().collect();
-    let names = Names::load(&mut conn, &[], &[], &dealers, &[]).await?;
-    Ok(History {
-        orders,
-        calls,
-        names,
-    })
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::i18n::Tr;
-use super::views::{OrderRow, local};
+use super::views::{Car, OrderRow, local};
 use super::{PageError, Viewer, html};
 use crate::extract::Id;
 
@@ -53,7 +53,7 @@ struct PopCard {
     phone: String,
     call: Option<i64>,
     customer: Option<CustomerView>,
-    vehicles: Vec<VehicleView>,
+    vehicles: Vec<Car>,
     open_orders: Vec<OrderRow>,
     contacts: Vec<Contact>,
     new_order: String,
@@ -66,12 +66,6 @@ struct CustomerView {
     name: String,
     tier: String,
     phones: String,
-}
-
-struct VehicleView {
-    plate: String,
-    model: String,
-    vin_last6: String,
 }
 
 /// One of the customer's last contacts: an order or a call.
@@ -156,34 +150,7 @@ fn pop_card(card: Card, t: Tr) -> PopCard {
                 .collect::<Vec<_>>()
                 .join(" / "),
         }),
-        vehicles: card
-            .vehicles
-            .iter()
-            .map(|v| VehicleView {
-                plate: v
-                    .fields
-                    .plate
-                    .as_ref()
-                    .map(|p| p.as_str().to_owned())
-                    .unwrap_or_default(),
-                model: [v.fields.brand.as_deref(), v.fields.model.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                vin_last6: v
-                    .fields
-                    .vin
-                    .as_str()
-                    .chars()
-                    .rev()
-                    .take(6)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect(),
-            })
-            .collect(),
+        vehicles: card.vehicles.iter().map(Car::new).collect(),
         open_orders: card
             .open_orders
             .iter()
@@ -221,13 +188,14 @@ pub async fn create_customer(
     };
     match created {
         Ok(c) => {
-            let mut card = kefu_app::calls::customer_card(&app, &v.actor, c.id).await?;
-            if let Some(call) = form.call {
-                card.call = kefu_app::calls::card(&app, &v.actor, call)
-                    .await
-                    .ok()
-                    .and_then(|c| c.call);
-            }
+            let card = kefu_app::calls::customer_card(
+                &app,
+                &v.actor,
+                c.id,
+                form.call,
+                kefu_app::calls::POP_CONTACTS,
+            )
+            .await?;
             Ok(html(&pop_card(card, v.t)))
         }
         Err(e @ kefu_app::AppError::Invalid(_)) => {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use kefu_app::workbench::Names;
 use kefu_core::tickets::Ticket;
+use kefu_core::vehicles::Vehicle;
 use kefu_store::tickets::DueClock;
 
 use super::i18n::Tr;
@@ -104,5 +105,46 @@ impl Choice {
             .iter()
             .map(|c| Choice::new(c, t.word(family, c), *c == selected))
             .collect()
+    }
+}
+
+/// A customer's car as the pages show it.
+#[derive(Debug, Clone)]
+pub struct Car {
+    pub plate: String,
+    /// Brand and model.
+    pub model: String,
+    pub vin: String,
+    /// As agents read it out over the phone.
+    pub vin_last6: String,
+    pub bought: String,
+    pub mileage: String,
+}
+
+impl Car {
+    pub fn new(v: &Vehicle) -> Car {
+        let f = &v.fields;
+        let vin = f.vin.as_str();
+        Car {
+            plate: f
+                .plate
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            model: [f.brand.as_deref(), f.model.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+            vin: vin.to_owned(),
+            vin_last6: vin[vin.len().saturating_sub(6)..].to_owned(),
+            bought: f.purchased_on.map(|d| d.to_string()).unwrap_or_default(),
+            mileage: f.mileage_km.map(|k| format!("{k} km")).unwrap_or_default(),
+        }
+    }
+
+    /// One line: plate, model and the VIN's last six.
+    pub fn label(&self) -> String {
+        format!("{} {} …{}", self.plate, self.model, self.vin_last6)
     }
 }

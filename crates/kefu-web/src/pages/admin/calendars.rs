@@ -227,10 +227,8 @@ async fn list_page(
 
 pub async fn create(State(app): State<App>, v: Viewer, f: Fields) -> Result<Response, PageError> {
     allow(&v, Permission::ManageSla)?;
-    let made = match input::<CalendarInput>(sent(&f)) {
-        Ok(i) => calendars::create(&app, &v.actor, i).await,
-        Err(e) => Err(e),
-    };
+    let made =
+        async { calendars::create(&app, &v.actor, input::<CalendarInput>(sent(&f))?).await }.await;
     match made {
         Ok(c) => Ok(Redirect::to(&format!("/admin/calendars/{}", c.id)).into_response()),
         Err(e) => {

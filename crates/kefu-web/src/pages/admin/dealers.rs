@@ -125,10 +125,7 @@ pub async fn create(State(app): State<App>, v: Viewer, f: Fields) -> Result<Resp
     allow(&v, Permission::ManageDealers)?;
     let mut body = sent(&f);
     body["code"] = json!(f.text("code"));
-    let made = match input::<DealerInput>(body) {
-        Ok(i) => dealers::create(&app, &v.actor, i).await,
-        Err(e) => Err(e),
-    };
+    let made = async { dealers::create(&app, &v.actor, input::<DealerInput>(body)?).await }.await;
     match made {
         Ok(_) => Ok(Redirect::to("/admin/dealers").into_response()),
         Err(e) => {

@@ -207,10 +207,8 @@ pub async fn create(State(app): State<App>, v: Viewer, f: Fields) -> Result<Resp
     allow(&v, Permission::ManageDepartments)?;
     let mut body = sent(&f);
     body["code"] = json!(f.text("code"));
-    let made = match input::<DepartmentInput>(body) {
-        Ok(i) => departments::create(&app, &v.actor, i).await,
-        Err(e) => Err(e),
-    };
+    let made =
+        async { departments::create(&app, &v.actor, input::<DepartmentInput>(body)?).await }.await;
     match made {
         Ok(_) => Ok(Redirect::to("/admin/departments").into_response()),
         Err(e) => {

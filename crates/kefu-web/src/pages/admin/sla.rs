@@ -280,10 +280,7 @@ fn sent(f: &Fields) -> Value {
 
 pub async fn create(State(app): State<App>, v: Viewer, f: Fields) -> Result<Response, PageError> {
     allow(&v, Permission::ManageSla)?;
-    let made = match input::<PolicyInput>(sent(&f)) {
-        Ok(i) => sla::create(&app, &v.actor, i).await,
-        Err(e) => Err(e),
-    };
+    let made = async { sla::create(&app, &v.actor, input::<PolicyInput>(sent(&f))?).await }.await;
     match made {
         Ok(_) => Ok(Redirect::to("/admin/sla").into_response()),
         Err(e) => {

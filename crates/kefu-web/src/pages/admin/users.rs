@@ -217,10 +217,7 @@ pub async fn create(State(app): State<App>, v: Viewer, f: Fields) -> Result<Resp
         "email": f.opt("email"),
         "password": f.text("password"),
     });
-    let made = match input::<UserInput>(sent) {
-        Ok(i) => users::create(&app, &v.actor, i).await,
-        Err(e) => Err(e),
-    };
+    let made = async { users::create(&app, &v.actor, input::<UserInput>(sent)?).await }.await;
     match made {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(e) => {

@@ -12,7 +12,7 @@ use kefu_app::App;
 use kefu_app::workbench::Names;
 
 use super::i18n::Tr;
-use super::views::{OrderRow, local};
+use super::views::{Car, OrderRow, local};
 use super::{Chrome, PageError, Viewer, html};
 use crate::extract::Id;
 use edit::{CustomerForm, EditForm};
@@ -47,13 +47,8 @@ struct Profile {
     since: String,
 }
 
-struct Car {
-    plate: String,
-    vin: String,
-    model: String,
-    bought: String,
-    mileage: String,
-}
+/// Orders and calls the customer's timeline shows, newest first.
+const HISTORY_ROWS: i64 = 100;
 
 /// An order or a call, as one line of the customer's history.
 struct Moment {
@@ -66,20 +61,21 @@ struct Moment {
 
 pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Response, PageError> {
     let t = v.t;
-    let card = kefu_app::calls::customer_card(&app, &v.actor, id).await?;
-    let history = kefu_app::workbench::history(&app, &v.actor, id).await?;
+    let card = kefu_app::calls::customer_card(&app, &v.actor, id, None, HISTORY_ROWS).await?;
     let Some(c) = card.customer.as_ref() else {
         return Err(PageError::NotFound);
     };
     let f = &c.fields;
     let join = |xs: &[String]| xs.join("、");
-    let dealer = history
-        .names
-        .dealers
-        .values()
-        .next()
-        .cloned()
-        .unwrap_or_default();
+    let dealer = match f.dealer_id {
+        Some(d) => {
+            kefu_app::org::dealers::get(&app, &v.actor, d)
+                .await?
+                .fields
+                .name
+        }
+        None => String::new(),
+    };
     let c_view = Profile {
         id: c.id,
         name: f.name.clone(),
@@ -99,8 +95,8 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
         hidden: join(&f.needs.hidden),
         since: local(&c.created_at),
     };
-    let mut moments: Vec<(chrono::DateTime<chrono::Utc>, Moment)> = history
-        .orders
+    let mut moments: Vec<(chrono::DateTime<chrono::Utc>, Moment)> = card
+        .recent_orders
         .iter()
         .map(|o| {
             (
@@ -114,7 +110,7 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
                 },
             )
         })
-        .chain(history.calls.iter().map(|call| {
+        .chain(card.recent_calls.iter().map(|call| {
             (
                 call.received_at,
                 Moment {
@@ -132,34 +128,7 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
     let page = CustomerPage {
         t,
         c: c_view,
-        vehicles: card
-            .vehicles
-            .iter()
-            .map(|car| Car {
-                plate: car
-                    .fields
-                    .plate
-                    .as_ref()
-                    .map(|p| p.as_str().to_owned())
-                    .unwrap_or_default(),
-                vin: car.fields.vin.as_str().to_owned(),
-                model: [car.fields.brand.as_deref(), car.fields.model.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                bought: car
-                    .fields
-                    .purchased_on
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                mileage: car
-                    .fields
-                    .mileage_km
-                    .map(|k| format!("{k} km"))
-                    .unwrap_or_default(),
-            })
-            .collect(),
+        vehicles: card.vehicles.iter().map(Car::new).collect(),
         open_orders: card
             .open_orders
             .iter()

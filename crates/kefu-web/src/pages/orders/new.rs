@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::extract::Query;
 use crate::pages::i18n::Tr;
-use crate::pages::views::{Choice, local};
+use crate::pages::views::{Car, Choice, local};
 use crate::pages::{Chrome, PageError, Viewer, html};
 
 const CHANNELS: &[&str] = &["phone", "wechat", "app", "email", "web", "walk_in"];
@@ -134,15 +134,11 @@ async fn form_page(
                 .await?
                 .items;
         vehicles.push(Choice::new("", t.t("order.no_vehicle"), chosen.is_empty()));
-        vehicles.extend(cars.iter().map(|car| {
-            let plate = car.fields.plate.as_ref().map_or("", |p| p.as_str());
-            let model = car.fields.model.as_deref().unwrap_or_default();
-            Choice::new(
-                car.id,
-                format!("{plate} {model} …{}", last6(car.fields.vin.as_str())),
-                chosen == car.id.to_string(),
-            )
-        }));
+        vehicles.extend(
+            cars.iter().map(|car| {
+                Choice::new(car.id, Car::new(car).label(), chosen == car.id.to_string())
+            }),
+        );
     }
     let pick = |v: &Option<String>, default: &'static str| -> String {
         v.clone()
@@ -174,10 +170,6 @@ async fn form_page(
         error,
         chrome: Chrome::new(app, v).await?,
     })
-}
-
-fn last6(vin: &str) -> &str {
-    &vin[vin.len().saturating_sub(6)..]
 }
 
 pub async fn new_page(

@@ -6,7 +6,7 @@ use kefu_core::sla::Clock;
 use kefu_core::tickets::TicketEvent;
 
 use crate::pages::i18n::Tr;
-use crate::pages::views::{Choice, local};
+use crate::pages::views::{Car, Choice, local};
 
 pub struct Panel {
     pub id: i64,
@@ -70,9 +70,8 @@ impl Panel {
         let tk = &s.order.ticket;
         let n = &s.names;
         let vehicle = s.vehicle.as_ref().map_or(String::new(), |v| {
-            let plate = v.fields.plate.as_ref().map_or("", |p| p.as_str());
-            let model = v.fields.model.as_deref().unwrap_or_default();
-            format!("{plate} {model}").trim().to_owned()
+            let car = Car::new(v);
+            format!("{} {}", car.plate, car.model).trim().to_owned()
         });
         Panel {
             id: tk.id,
