@@ -32,11 +32,11 @@ pub mod tickets;
 pub mod vehicles;
 pub mod webhooks;
 
-pub use db::{Backend, Conn, Store, StoreOptions, Tx};
+pub use db::{Backend, Conn, ReadConn, Store, StoreOptions, Tx};
 pub use error::StoreError;
 pub use journal::{
     AuditEntry, AuditFilter, Change, NewAudit, append_change, append_changes, audit_list,
-    audit_record,
+    audit_record, audit_records,
 };
 pub use migrate::{MigrationStatus, SCHEMA_VERSION};
 pub use page::{Page, PageRequest};

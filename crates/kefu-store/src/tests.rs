@@ -1,5 +1,7 @@
 //! The lookups agents make on every call must be answered by an index, never
-//! by reading the whole table: checked with SQLite's query plans.
+//! by reading the whole table: checked with SQLite's query plans. And the
+//! SQLite writer and readers kefu keeps itself: a write given up half-way
+//! leaves nothing and frees the writer; readers are capped and reused.
 
 #![allow(clippy::unwrap_used)]
 
@@ -104,4 +106,81 @@ async fn the_scheduler_reads_only_the_index_on_due_clocks() {
     let p = plan(&store, Sql::new(crate::sla::clocks::NEXT_DUE)).await;
     assert_no_scan(&p);
     assert!(p.contains("clocks_next_idx"), "{p}");
+}
+
+async fn numbers_of(store: &Store, day: &str) -> i64 {
+    let mut conn = store.read().await.unwrap();
+    sqlx::query("SELECT count(*) AS n FROM ticket_numbers WHERE day = $1")
+        .bind(day.to_owned())
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+async fn give_number(conn: &mut crate::Conn, day: &str) {
+    crate::tickets::next_numbers(conn, day, 1).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_write_dropped_or_cancelled_midway_rolls_back_and_frees_the_writer() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = Store::open_sqlite(dir.path(), &StoreOptions::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let soon = std::time::Duration::from_secs(5);
+
+    let mut tx = store.begin().await.unwrap();
+    give_number(&mut tx, "dropped").await;
+    drop(tx);
+
+    // A caller that goes away while it holds the writer (a client hanging
+    // up mid-request).
+    let cancelled = tokio::time::timeout(std::time::Duration::from_millis(50), async {
+        let mut tx = store.begin().await.unwrap();
+        give_number(&mut tx, "cancelled").await;
+        std::future::pending::<()>().await;
+    })
+    .await;
+    assert!(cancelled.is_err());
+
+    let mut tx = tokio::time::timeout(soon, store.begin())
+        .await
+        .expect("the writer is free again")
+        .unwrap();
+    give_number(&mut tx, "kept").await;
+    tx.commit().await.unwrap();
+    assert_eq!(numbers_of(&store, "dropped").await, 0);
+    assert_eq!(numbers_of(&store, "cancelled").await, 0);
+    assert_eq!(numbers_of(&store, "kept").await, 1);
+}
+
+#[tokio::test]
+async fn readers_are_capped_and_come_back_when_dropped() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let opts = StoreOptions {
+        max_connections: 2,
+        ..StoreOptions::default()
+    };
+    let store = Store::open_sqlite(dir.path(), &opts).await.unwrap();
+    store.migrate().await.unwrap();
+    let a = store.read().await.unwrap();
+    let b = store.read().await.unwrap();
+    let wait = std::time::Duration::from_millis(100);
+    assert!(
+        tokio::time::timeout(wait, store.read()).await.is_err(),
+        "a third reader waits"
+    );
+    drop(a);
+    let mut c = tokio::time::timeout(wait, store.read())
+        .await
+        .expect("a reader given back is handed out again")
+        .unwrap();
+    sqlx::query("SELECT 1").execute(&mut *c).await.unwrap();
+    drop((b, c));
+    store.close().await;
+    assert!(store.read().await.is_err(), "a closed store hands out none");
+    assert!(store.begin().await.is_err());
 }
