@@ -94,6 +94,8 @@ pub struct App {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// Ringing calls for the open pages.
     pub live: crate::Live,
+    /// New orders waiting to be written together.
+    pub(crate) openings: Arc<crate::tickets::Openings>,
 }
 
 impl App {
@@ -108,6 +110,7 @@ impl App {
             delivery_wake: Arc::new(tokio::sync::Notify::new()),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             live: crate::Live::new(),
+            openings: Arc::default(),
         }
     }
 

@@ -100,6 +100,32 @@ pub async fn audit_record(tx: &mut Conn, a: NewAudit<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Many lines of the audit trail at once.
+pub async fn audit_records(tx: &mut Conn, rows: &[NewAudit<'_>]) -> Result<()> {
+    crate::bulk::insert(
+        tx,
+        "audit (at, actor_id, action, entity, entity_id, before, after)",
+        7,
+        rows,
+        |q, a| {
+            q.bind(a.at.timestamp_millis())
+                .push(", ")
+                .bind(a.actor_id)
+                .push(", ")
+                .bind(a.action.to_owned());
+            q.push(", ")
+                .bind(a.entity)
+                .push(", ")
+                .bind(a.entity_id)
+                .push(", ");
+            q.bind(a.before.as_ref().map(|v| v.to_string()))
+                .push(", ")
+                .bind(a.after.as_ref().map(|v| v.to_string()));
+        },
+    )
+    .await
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct AuditEntry {
     pub id: i64,

@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Asia::Shanghai;
 use kefu_core::calendar::Calendar;
 use kefu_core::customers::Tier;
-use kefu_core::sla::{Clock, ClockKind, OrderFacts, Policy, choose, plan_clocks};
+use kefu_core::sla::{Clock, ClockKind, ClockPlace, OrderFacts, Policy, choose, plan_clocks};
 use kefu_core::tickets::{
     CallbackOutcome, Category, Channel, Level, Move, Priority, Ticket, TicketEvent, TicketState,
 };
@@ -467,28 +467,15 @@ impl<'w, 'b> Story<'w, 'b> {
         self.calendar = &self.w.calendars[&calendar_id];
         self.t.policy_id = Some(policy.id);
         let l3 = self.t.level == Level::L3;
+        let place = ClockPlace {
+            policy_id: Some(policy.id),
+            calendar_id: Some(calendar_id),
+            dealer_id: if l3 { None } else { self.t.dealer_id },
+            department_id: if l3 { self.t.department_id } else { None },
+        };
         for p in plan_clocks(policy, self.calendar, at) {
-            self.batch.clocks.push(Clock {
-                id: self.batch.clocks.len() as i64,
-                ticket_id: self.t.id,
-                kind: p.kind,
-                step: p.step,
-                target: p.target,
-                policy_id: Some(policy.id),
-                calendar_id: Some(calendar_id),
-                dealer_id: if l3 { None } else { self.t.dealer_id },
-                department_id: if l3 { self.t.department_id } else { None },
-                started_at: at,
-                minutes: p.minutes,
-                due_at: p.due_at,
-                warn_at: p.warn_at,
-                warned_at: None,
-                paused_at: None,
-                remaining_minutes: None,
-                stopped_at: None,
-                fired_at: None,
-                breached: false,
-            });
+            let id = self.batch.clocks.len() as i64;
+            self.batch.clocks.push(p.start(id, self.t.id, place, at));
         }
     }
 

@@ -7,6 +7,7 @@ use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use kefu_core::calendar::Calendar;
+use kefu_core::customers::Tier;
 use kefu_core::org::Scope;
 use kefu_core::sla::{Clock, ClockKind, ClockPlan, OrderFacts, choose, plan_clocks};
 use kefu_core::tickets::{CallbackOutcome, Level, Move, Status, Ticket};
@@ -15,6 +16,13 @@ use kefu_store::sla::{breaches, clocks, policies};
 use kefu_store::{Conn, customers, tickets};
 
 use crate::{Actor, App, AppError, Result};
+
+/// The policy that fits an order where it is, and the clocks it starts.
+pub(crate) struct PlacePlan {
+    pub policy_id: i64,
+    pub place: clocks::Place,
+    pub plans: Vec<ClockPlan>,
+}
 
 /// Start the clocks of the policy that fits the order where it is now.
 pub(crate) async fn start_at_place(
@@ -25,18 +33,6 @@ pub(crate) async fn start_at_place(
     let tier = customers::get(tx, Scope::Group, t.customer_id)
         .await?
         .and_then(|c| c.fields.tier);
-    let facts = OrderFacts {
-        category: t.category,
-        priority: t.priority,
-        channel: t.channel,
-        tier,
-        level: t.level,
-    };
-    let all = policies::active(tx).await?;
-    let Some(policy) = choose(&all, &facts) else {
-        t.policy_id = None;
-        return Ok(());
-    };
     let place_calendar = match t.level {
         Level::L3 => match t.department_id {
             Some(d) => departments::get(tx, d)
@@ -51,26 +47,50 @@ pub(crate) async fn start_at_place(
             None => None,
         },
     };
-    let (calendar_id, calendar) =
-        crate::calendars::load(tx, policy.calendar_id.or(place_calendar)).await?;
-    let plans = plan_clocks(policy, &calendar, now);
-    let place = clocks::Place {
-        policy_id: Some(policy.id),
-        calendar_id: Some(calendar_id),
-        dealer_id: if t.level == Level::L3 {
-            None
-        } else {
-            t.dealer_id
-        },
-        department_id: if t.level == Level::L3 {
-            t.department_id
-        } else {
-            None
-        },
+    t.policy_id = match plan_at_place(tx, t, tier, place_calendar, now).await? {
+        Some(plan) => {
+            clocks::start(tx, t.id, plan.place, now, &plan.plans).await?;
+            Some(plan.policy_id)
+        }
+        None => None,
     };
-    clocks::start(tx, t.id, place, now, &plans).await?;
-    t.policy_id = Some(policy.id);
     Ok(())
+}
+
+/// Plan the clocks of the policy that fits the order where it is now, for a
+/// customer of `tier`, counted on the policy's calendar or else on
+/// `place_calendar` (the dealer's or department's) or else the default one.
+pub(crate) async fn plan_at_place(
+    conn: &mut Conn,
+    t: &Ticket,
+    tier: Option<Tier>,
+    place_calendar: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<PlacePlan>> {
+    let facts = OrderFacts {
+        category: t.category,
+        priority: t.priority,
+        channel: t.channel,
+        tier,
+        level: t.level,
+    };
+    let all = policies::active(conn).await?;
+    let Some(policy) = choose(&all, &facts) else {
+        return Ok(None);
+    };
+    let (calendar_id, calendar) =
+        crate::calendars::load(conn, policy.calendar_id.or(place_calendar)).await?;
+    let l3 = t.level == Level::L3;
+    Ok(Some(PlacePlan {
+        policy_id: policy.id,
+        place: clocks::Place {
+            policy_id: Some(policy.id),
+            calendar_id: Some(calendar_id),
+            dealer_id: if l3 { None } else { t.dealer_id },
+            department_id: if l3 { t.department_id } else { None },
+        },
+        plans: plan_clocks(policy, &calendar, now),
+    }))
 }
 
 /// Bring the clocks in line with a move that has just been made.

@@ -5,7 +5,7 @@ mod clocks;
 mod policies;
 mod scheduler;
 
-pub(crate) use clocks::{callback_attempts, on_move, start_at_place};
+pub(crate) use clocks::{PlacePlan, callback_attempts, on_move, plan_at_place};
 pub use clocks::{for_ticket, sla_state};
 pub use policies::{PolicyInput, create, ensure_defaults, get, list, update};
 pub use scheduler::run_due;

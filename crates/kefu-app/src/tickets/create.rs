@@ -1,17 +1,19 @@
-//! Opening a work order.
+//! Opening a work order: the request is checked and its clocks planned on a
+//! reader, away from the one writer; the write itself joins the orders
+//! opened at the same moment in one transaction (see [`super::group`]).
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Asia::Shanghai;
+use chrono::{DateTime, SubsecRound, Utc};
 use kefu_core::FieldError;
 use kefu_core::org::Permission;
 use kefu_core::text;
 use kefu_core::tickets::{Category, Channel, Priority, Ticket, TicketState};
 use kefu_store::org::dealers;
-use kefu_store::{Change, customers, tickets, vehicles};
+use kefu_store::{Conn, customers, vehicles};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::journal::{Written, commit, record};
+use super::group::{self, Opening};
+use crate::sla::PlacePlan;
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -41,41 +43,92 @@ pub struct TicketInput {
 
 pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super::TicketView> {
     who.require(Permission::CreateTickets)?;
-    let now = app.now();
-    let received_at = match input.received_at.as_deref() {
-        None => now,
-        Some(raw) => instant("received_at", raw)?,
+    // Stored to the millisecond: the answer shows what a later read will.
+    let now = app.now().trunc_subsecs(3);
+    let draft = Draft::parse(input, now)?;
+    let (ticket, clocks) = {
+        let mut conn = app.store.read().await?;
+        prepare(&mut conn, who, &draft, now).await?
     };
-    if received_at > now {
-        return Err(AppError::invalid(
-            "received_at",
-            "in_future",
-            "received_at cannot be in the future",
-        ));
-    }
-    let channel = Channel::parse(&input.channel)?;
-    let category = Category::parse(&input.category)?;
-    let priority = input
-        .priority
-        .as_deref()
-        .map(Priority::parse)
-        .transpose()?
-        .unwrap_or(Priority::Normal);
-    let subject = text::text("subject", &input.subject, 200)?;
-    let description = text::optional_text("description", input.description.as_deref(), 10_000)?;
+    group::open(
+        app,
+        Opening {
+            who: who.clone(),
+            draft,
+            now,
+            ticket,
+            clocks,
+        },
+    )
+    .await
+}
 
-    let mut tx = app.store.begin().await?;
-    let customer = customers::get(&mut tx, who.scope(), input.customer_id)
+/// A request to open an order, its fields checked one by one.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    pub(super) customer_id: i64,
+    vehicle_id: Option<i64>,
+    dealer_id: Option<i64>,
+    channel: Channel,
+    category: Category,
+    priority: Priority,
+    subject: String,
+    description: Option<String>,
+    received_at: DateTime<Utc>,
+}
+
+impl Draft {
+    pub(super) fn parse(input: TicketInput, now: DateTime<Utc>) -> Result<Draft> {
+        let received_at = match input.received_at.as_deref() {
+            None => now,
+            Some(raw) => instant("received_at", raw)?,
+        };
+        if received_at > now {
+            return Err(AppError::invalid(
+                "received_at",
+                "in_future",
+                "received_at cannot be in the future",
+            ));
+        }
+        Ok(Draft {
+            customer_id: input.customer_id,
+            vehicle_id: input.vehicle_id,
+            dealer_id: input.dealer_id,
+            channel: Channel::parse(&input.channel)?,
+            category: Category::parse(&input.category)?,
+            priority: input
+                .priority
+                .as_deref()
+                .map(Priority::parse)
+                .transpose()?
+                .unwrap_or(Priority::Normal),
+            subject: text::text("subject", &input.subject, 200)?,
+            description: text::optional_text("description", input.description.as_deref(), 10_000)?,
+            received_at,
+        })
+    }
+}
+
+/// Check the draft against what is stored (the customer, their car, the
+/// dealer, who may open for whom) and plan its clocks: the order as it will
+/// be written, without its id and number.
+pub(super) async fn prepare(
+    conn: &mut Conn,
+    who: &Actor,
+    d: &Draft,
+    now: DateTime<Utc>,
+) -> Result<(Ticket, Option<PlacePlan>)> {
+    let customer = customers::get(conn, who.scope(), d.customer_id)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
                 "customer_id",
                 "unknown_customer",
-                format!("there is no customer {}", input.customer_id),
+                format!("there is no customer {}", d.customer_id),
             )
         })?;
-    if let Some(v) = input.vehicle_id {
-        let vehicle = vehicles::get(&mut tx, who.scope(), v).await?;
+    if let Some(v) = d.vehicle_id {
+        let vehicle = vehicles::get(conn, who.scope(), v).await?;
         if vehicle.is_none_or(|v| v.fields.customer_id != customer.id) {
             return Err(AppError::invalid(
                 "vehicle_id",
@@ -84,41 +137,39 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super:
             ));
         }
     }
-    let dealer_id = input.dealer_id.or(customer.fields.dealer_id);
-    if let Some(d) = dealer_id
-        && dealers::get(&mut tx, d).await?.is_none()
-    {
-        return Err(AppError::invalid(
-            "dealer_id",
-            "unknown_dealer",
-            format!("there is no dealer {d}"),
-        ));
-    }
+    let dealer_id = d.dealer_id.or(customer.fields.dealer_id);
+    let dealer = match dealer_id {
+        Some(id) => Some(dealers::get(conn, id).await?.ok_or_else(|| {
+            AppError::invalid(
+                "dealer_id",
+                "unknown_dealer",
+                format!("there is no dealer {id}"),
+            )
+        })?),
+        None => None,
+    };
     if who.role.is_dealer_bound() && dealer_id != who.dealer_id {
         return Err(AppError::forbidden(
             "you may only open orders for your own dealer",
         ));
     }
-    // The group's day for the number follows the centre's clock, not UTC.
-    let day = now.with_timezone(&Shanghai).format("%Y%m%d").to_string();
-    let seq = tickets::next_number(&mut tx, &day).await?;
     let state = TicketState::new();
     let mut ticket = Ticket {
         id: 0,
-        number: format!("GD-{day}-{seq:04}"),
+        number: String::new(),
         customer_id: customer.id,
-        vehicle_id: input.vehicle_id,
+        vehicle_id: d.vehicle_id,
         dealer_id,
         department_id: None,
         assignee_id: None,
-        channel,
-        category,
-        priority,
-        subject,
-        description,
+        channel: d.channel,
+        category: d.category,
+        priority: d.priority,
+        subject: d.subject.clone(),
+        description: d.description.clone(),
         status: state.status,
         level: state.level,
-        received_at,
+        received_at: d.received_at,
         created_by: Some(who.user_id),
         resolution: None,
         close_reason: None,
@@ -131,36 +182,16 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super:
         closed_at: None,
         before_wait: None,
     };
-    ticket.id = tickets::insert(&mut tx, &ticket).await?;
-    crate::sla::start_at_place(&mut tx, &mut ticket, now).await?;
-    if ticket.policy_id.is_some() {
-        tickets::update(&mut tx, &ticket).await?;
-    }
-    tickets::insert_event(&mut tx, ticket.id, "created", now, Some(who.user_id), serde_json::json!({
-        "channel": channel.as_str(), "category": category.as_str(), "priority": priority.as_str(),
-    }))
-    .await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "ticket",
-            id: ticket.id,
-            action: "ticket.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&ticket),
-        },
-    )
-    .await?;
-    let view = super::view(&mut tx, ticket).await?;
-    commit(tx).await?;
-    app.clock_wake.notify_one();
-    Ok(view)
+    // A new order is with the centre (L1): its clocks count on its dealer's
+    // calendar unless the policy names one.
+    let place_calendar = dealer.and_then(|d| d.fields.calendar_id);
+    let plan =
+        crate::sla::plan_at_place(conn, &ticket, customer.fields.tier, place_calendar, now).await?;
+    ticket.policy_id = plan.as_ref().map(|p| p.policy_id);
+    Ok((ticket, plan))
 }
 
-pub(crate) fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
+fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
     DateTime::parse_from_rfc3339(raw.trim())
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| {

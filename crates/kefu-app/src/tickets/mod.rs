@@ -1,9 +1,11 @@
 //! Work orders: open one, move it through triage, read it and its events.
 
 mod create;
+mod group;
 mod moves;
 
 pub use create::{TicketInput, create};
+pub use group::Openings;
 pub use moves::{Action, CALLBACK_ATTEMPTS, act, moves_for};
 
 use std::collections::HashMap;

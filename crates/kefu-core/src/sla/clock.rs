@@ -26,6 +26,44 @@ pub struct ClockPlan {
     pub warn_at: Option<DateTime<Utc>>,
 }
 
+/// Where a clock counts: the policy and calendar it was started under, and
+/// the dealer or department the order was with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClockPlace {
+    pub policy_id: Option<i64>,
+    pub calendar_id: Option<i64>,
+    pub dealer_id: Option<i64>,
+    pub department_id: Option<i64>,
+}
+
+impl ClockPlan {
+    /// The clock this plan starts at `at` on order `ticket_id`, as stored
+    /// with id `id`.
+    pub fn start(&self, id: i64, ticket_id: i64, place: ClockPlace, at: DateTime<Utc>) -> Clock {
+        Clock {
+            id,
+            ticket_id,
+            kind: self.kind,
+            step: self.step,
+            target: self.target,
+            policy_id: place.policy_id,
+            calendar_id: place.calendar_id,
+            dealer_id: place.dealer_id,
+            department_id: place.department_id,
+            started_at: at,
+            minutes: self.minutes,
+            due_at: self.due_at,
+            warn_at: self.warn_at,
+            warned_at: None,
+            paused_at: None,
+            remaining_minutes: None,
+            stopped_at: None,
+            fired_at: None,
+            breached: false,
+        }
+    }
+}
+
 /// The response, resolution and escalation clocks for an order that reached
 /// a dealer or department at `start`, counted on `calendar`. A deadline the
 /// calendar cannot place (no working time at all) is left out rather than

@@ -5,5 +5,5 @@
 mod clock;
 mod policy;
 
-pub use clock::{Clock, ClockKind, ClockPlan, plan_clocks};
+pub use clock::{Clock, ClockKind, ClockPlace, ClockPlan, plan_clocks};
 pub use policy::{EscalationStep, EscalationTarget, OrderFacts, Policy, PolicyMatch, choose};

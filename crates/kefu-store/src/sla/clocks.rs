@@ -14,13 +14,7 @@ const COLUMNS: &str = "id, ticket_id, kind, step, target, policy_id, calendar_id
     stopped_at, fired_at, breached";
 
 /// Where the clocks of an order are counted.
-#[derive(Debug, Clone, Copy)]
-pub struct Place {
-    pub policy_id: Option<i64>,
-    pub calendar_id: Option<i64>,
-    pub dealer_id: Option<i64>,
-    pub department_id: Option<i64>,
-}
+pub use kefu_core::sla::ClockPlace as Place;
 
 pub async fn start(
     tx: &mut Conn,

@@ -18,35 +18,23 @@ const COLUMNS: &str = "t.id, t.number, t.customer_id, t.vehicle_id, t.dealer_id,
     t.before_wait, t.received_at, t.created_by, t.resolution, t.close_reason, t.satisfaction, \
     t.callback_attempts, t.policy_id, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
 
-/// The next number of the day `day` (`20261123`), starting at 1.
-pub async fn next_number(tx: &mut Conn, day: &str) -> Result<i64> {
+/// Give out `count` numbers of the day `day` (`20261123`), which counts
+/// from 1: the last of them is returned.
+pub async fn next_numbers(tx: &mut Conn, day: &str, count: i64) -> Result<i64> {
     let r = sqlx::query(
-        "INSERT INTO ticket_numbers (day, last) VALUES ($1, 1) \
-         ON CONFLICT (day) DO UPDATE SET last = ticket_numbers.last + 1 RETURNING last",
+        "INSERT INTO ticket_numbers (day, last) VALUES ($1, $2) \
+         ON CONFLICT (day) DO UPDATE SET last = ticket_numbers.last + excluded.last RETURNING last",
     )
     .bind(day.to_owned())
+    .bind(count)
     .fetch_one(tx)
     .await?;
     row::i64_(&r, "last")
 }
 
-/// Store a new order; its `id` is ignored and the new one returned.
-pub async fn insert(tx: &mut Conn, t: &Ticket) -> Result<i64> {
-    let mut q = Sql::new(
-        "INSERT INTO tickets (number, customer_id, vehicle_id, dealer_id, department_id, assignee_id, \
-         channel, category, priority, subject, description, status, level, before_wait, received_at, \
-         created_by, resolution, close_reason, satisfaction, callback_attempts, policy_id, created_at, \
-         updated_at, resolved_at, closed_at) VALUES (",
-    );
-    q.bind(t.number.clone()).push(", ");
-    bind_fields(&mut q, t);
-    q.push(") RETURNING id");
-    let r = q.query().fetch_one(tx).await?;
-    row::i64_(&r, "id")
-}
-
 /// Store many orders whose ids were reserved with
-/// [`bulk::reserve_ids`](crate::bulk::reserve_ids), for generated data.
+/// [`bulk::reserve_ids`](crate::bulk::reserve_ids): new orders opened
+/// together, or generated data.
 pub async fn insert_many(tx: &mut Conn, rows: &[Ticket]) -> Result<()> {
     crate::bulk::insert(
         tx,

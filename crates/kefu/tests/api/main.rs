@@ -20,5 +20,6 @@ mod reports;
 mod scoping;
 mod system;
 mod tickets;
+mod tickets_at_once;
 mod vehicles;
 mod webhooks;
