@@ -96,6 +96,8 @@ pub struct App {
     pub live: crate::Live,
     /// New orders waiting to be written together.
     pub(crate) openings: Arc<crate::tickets::Openings>,
+    /// The SLA policies and calendars new orders are planned with.
+    pub(crate) sla_settings: Arc<crate::sla::SettingsCache>,
 }
 
 impl App {
@@ -111,6 +113,7 @@ impl App {
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             live: crate::Live::new(),
             openings: Arc::default(),
+            sla_settings: Arc::default(),
         }
     }
 

@@ -32,11 +32,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_webhooks"),
     migration!(5, "0005_email"),
     migration!(6, "0006_calls"),
+    migration!(7, "0007_settings_version"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use kefu_core::calendar::Calendar;
 use kefu_core::customers::Tier;
 use kefu_core::org::Scope;
-use kefu_core::sla::{Clock, ClockKind, ClockPlan, OrderFacts, choose, plan_clocks};
+use kefu_core::sla::{Clock, ClockKind, ClockPlan, OrderFacts, Policy, choose, plan_clocks};
 use kefu_core::tickets::{CallbackOutcome, Level, Move, Status, Ticket};
 use kefu_store::org::{dealers, departments};
 use kefu_store::sla::{breaches, clocks, policies};
@@ -60,28 +60,43 @@ pub(crate) async fn start_at_place(
 /// Plan the clocks of the policy that fits the order where it is now, for a
 /// customer of `tier`, counted on the policy's calendar or else on
 /// `place_calendar` (the dealer's or department's) or else the default one.
-pub(crate) async fn plan_at_place(
+async fn plan_at_place(
     conn: &mut Conn,
     t: &Ticket,
     tier: Option<Tier>,
     place_calendar: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Option<PlacePlan>> {
-    let facts = OrderFacts {
+    let all = policies::active(conn).await?;
+    let Some(policy) = choose(&all, &order_facts(t, tier)) else {
+        return Ok(None);
+    };
+    let (calendar_id, calendar) =
+        crate::calendars::load(conn, policy.calendar_id.or(place_calendar)).await?;
+    Ok(Some(plan_for(policy, calendar_id, &calendar, t, now)))
+}
+
+/// What a policy is chosen by.
+pub(super) fn order_facts(t: &Ticket, tier: Option<Tier>) -> OrderFacts {
+    OrderFacts {
         category: t.category,
         priority: t.priority,
         channel: t.channel,
         tier,
         level: t.level,
-    };
-    let all = policies::active(conn).await?;
-    let Some(policy) = choose(&all, &facts) else {
-        return Ok(None);
-    };
-    let (calendar_id, calendar) =
-        crate::calendars::load(conn, policy.calendar_id.or(place_calendar)).await?;
+    }
+}
+
+/// The clocks `policy` starts on the order at `now`, on `calendar`.
+pub(super) fn plan_for(
+    policy: &Policy,
+    calendar_id: i64,
+    calendar: &Calendar,
+    t: &Ticket,
+    now: DateTime<Utc>,
+) -> PlacePlan {
     let l3 = t.level == Level::L3;
-    Ok(Some(PlacePlan {
+    PlacePlan {
         policy_id: policy.id,
         place: clocks::Place {
             policy_id: Some(policy.id),
@@ -89,8 +104,8 @@ pub(crate) async fn plan_at_place(
             dealer_id: if l3 { None } else { t.dealer_id },
             department_id: if l3 { t.department_id } else { None },
         },
-        plans: plan_clocks(policy, &calendar, now),
-    }))
+        plans: plan_clocks(policy, calendar, now),
+    }
 }
 
 /// Bring the clocks in line with a move that has just been made.

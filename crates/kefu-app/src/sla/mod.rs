@@ -4,8 +4,10 @@
 mod clocks;
 mod policies;
 mod scheduler;
+mod settings;
 
-pub(crate) use clocks::{PlacePlan, callback_attempts, on_move, plan_at_place};
+pub(crate) use clocks::{PlacePlan, callback_attempts, on_move};
 pub use clocks::{for_ticket, sla_state};
 pub use policies::{PolicyInput, create, ensure_defaults, get, list, update};
 pub use scheduler::run_due;
+pub use settings::SettingsCache;

@@ -7,13 +7,12 @@ use kefu_core::FieldError;
 use kefu_core::org::Permission;
 use kefu_core::text;
 use kefu_core::tickets::{Category, Channel, Priority, Ticket, TicketState};
-use kefu_store::org::dealers;
-use kefu_store::{Conn, customers, vehicles};
+use kefu_store::{Conn, tickets};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::group::{self, Opening};
-use crate::sla::PlacePlan;
+use crate::sla::{PlacePlan, SettingsCache};
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -48,7 +47,7 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super:
     let draft = Draft::parse(input, now)?;
     let (ticket, clocks) = {
         let mut conn = app.store.read().await?;
-        prepare(&mut conn, who, &draft, now).await?
+        prepare(&mut conn, &app.sla_settings, who, &draft, now).await?
     };
     group::open(
         app,
@@ -111,14 +110,16 @@ impl Draft {
 
 /// Check the draft against what is stored (the customer, their car, the
 /// dealer, who may open for whom) and plan its clocks: the order as it will
-/// be written, without its id and number.
+/// be written, without its id and number. One statement reads the facts; the
+/// policies and calendars come from `settings` unless they have changed.
 pub(super) async fn prepare(
     conn: &mut Conn,
+    settings: &SettingsCache,
     who: &Actor,
     d: &Draft,
     now: DateTime<Utc>,
 ) -> Result<(Ticket, Option<PlacePlan>)> {
-    let customer = customers::get(conn, who.scope(), d.customer_id)
+    let facts = tickets::opening_facts(conn, who.scope(), d.customer_id, d.vehicle_id, d.dealer_id)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
@@ -127,27 +128,25 @@ pub(super) async fn prepare(
                 format!("there is no customer {}", d.customer_id),
             )
         })?;
-    if let Some(v) = d.vehicle_id {
-        let vehicle = vehicles::get(conn, who.scope(), v).await?;
-        if vehicle.is_none_or(|v| v.fields.customer_id != customer.id) {
-            return Err(AppError::invalid(
-                "vehicle_id",
-                "unknown_vehicle",
-                format!("customer {} has no vehicle {v}", customer.id),
-            ));
-        }
+    if let Some(v) = d.vehicle_id
+        && facts.car_owner != Some(d.customer_id)
+    {
+        return Err(AppError::invalid(
+            "vehicle_id",
+            "unknown_vehicle",
+            format!("customer {} has no vehicle {v}", d.customer_id),
+        ));
     }
-    let dealer_id = d.dealer_id.or(customer.fields.dealer_id);
-    let dealer = match dealer_id {
-        Some(id) => Some(dealers::get(conn, id).await?.ok_or_else(|| {
-            AppError::invalid(
-                "dealer_id",
-                "unknown_dealer",
-                format!("there is no dealer {id}"),
-            )
-        })?),
-        None => None,
-    };
+    let dealer_id = d.dealer_id.or(facts.customer_dealer_id);
+    if let Some(id) = dealer_id
+        && facts.dealer.is_none()
+    {
+        return Err(AppError::invalid(
+            "dealer_id",
+            "unknown_dealer",
+            format!("there is no dealer {id}"),
+        ));
+    }
     if who.role.is_dealer_bound() && dealer_id != who.dealer_id {
         return Err(AppError::forbidden(
             "you may only open orders for your own dealer",
@@ -157,7 +156,7 @@ pub(super) async fn prepare(
     let mut ticket = Ticket {
         id: 0,
         number: String::new(),
-        customer_id: customer.id,
+        customer_id: d.customer_id,
         vehicle_id: d.vehicle_id,
         dealer_id,
         department_id: None,
@@ -184,9 +183,12 @@ pub(super) async fn prepare(
     };
     // A new order is with the centre (L1): its clocks count on its dealer's
     // calendar unless the policy names one.
-    let place_calendar = dealer.and_then(|d| d.fields.calendar_id);
-    let plan =
-        crate::sla::plan_at_place(conn, &ticket, customer.fields.tier, place_calendar, now).await?;
+    let place_calendar = facts.dealer.and_then(|(_, calendar)| calendar);
+    let plan = settings
+        .at(conn, facts.settings_version)
+        .await?
+        .plan(conn, &ticket, facts.tier, place_calendar, now)
+        .await?;
     ticket.policy_id = plan.as_ref().map(|p| p.policy_id);
     Ok((ticket, plan))
 }

@@ -322,7 +322,7 @@ fn select() -> Sql {
     q
 }
 
-fn scoped(q: &mut Sql, scope: Scope) {
+pub(crate) fn scoped(q: &mut Sql, scope: Scope) {
     match scope {
         Scope::Group => {}
         Scope::Dealer(d) => {

@@ -2,8 +2,10 @@
 //! orders, department-bound ones what is escalated to their department.
 
 mod events;
+mod opening;
 
 pub use events::{insert_event, insert_events, list_events};
+pub use opening::{OpeningFacts, opening_facts};
 
 use chrono::{DateTime, Utc};
 use kefu_core::org::Scope;

@@ -18,6 +18,7 @@ mod org;
 mod pages;
 mod reports;
 mod scoping;
+mod sla_settings;
 mod system;
 mod tickets;
 mod tickets_at_once;

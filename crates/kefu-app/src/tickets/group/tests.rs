@@ -107,7 +107,9 @@ async fn opening(e: &Env, customer: i64, subject: &str) -> Opening {
     .unwrap();
     let draft = Draft::parse(input, now).unwrap();
     let mut conn = e.app.store.read().await.unwrap();
-    let (ticket, clocks) = prepare(&mut conn, &e.agent, &draft, now).await.unwrap();
+    let (ticket, clocks) = prepare(&mut conn, &e.app.sla_settings, &e.agent, &draft, now)
+        .await
+        .unwrap();
     Opening {
         who: e.agent.clone(),
         draft,

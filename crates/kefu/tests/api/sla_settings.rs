@@ -1,0 +1,120 @@
+//! New orders are planned from policies kept in memory; a policy changed
+//! through this server, or through another one on the same PostgreSQL
+//! database, counts from the very next order.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::helpers::{self, Place, TestApp};
+
+async fn customer(t: &TestApp) -> i64 {
+    t.create(
+        &t.admin,
+        "/api/v1/customers",
+        json!({"name": "张伟", "phone": "13812345678"}),
+    )
+    .await
+}
+
+async fn open(t: &TestApp, customer: i64) -> Value {
+    let (s, body) = t
+        .post(
+            &t.admin,
+            "/api/v1/tickets",
+            json!({"customer_id": customer, "channel": "phone",
+                   "category": "inquiry", "subject": "保养预约"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    body
+}
+
+fn minutes(order: &Value, kind: &str) -> Option<i64> {
+    order["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == kind)
+        .map(|c| c["minutes"].as_i64().unwrap())
+}
+
+both!(a_policy_changed_counts_from_the_next_order);
+async fn a_policy_changed_counts_from_the_next_order(t: TestApp) {
+    let c = customer(&t).await;
+    let before = open(&t, c).await;
+    assert_eq!(before["policy_id"], Value::Null, "no policy for L1 yet");
+
+    let policy = t
+        .create(
+            &t.admin,
+            "/api/v1/sla-policies",
+            json!({"name": "受理", "rank": 1, "match": {"levels": ["L1"]}, "response_minutes": 30}),
+        )
+        .await;
+    let after = open(&t, c).await;
+    assert_eq!(after["policy_id"], policy);
+    assert_eq!(minutes(&after, "response"), Some(30));
+
+    let (s, body) = t
+        .patch(
+            &t.admin,
+            &format!("/api/v1/sla-policies/{policy}"),
+            json!({"name": "受理", "rank": 1, "match": {"levels": ["L1"]}, "response_minutes": 15}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(minutes(&open(&t, c).await, "response"), Some(15));
+
+    let (s, body) = t
+        .patch(
+            &t.admin,
+            &format!("/api/v1/sla-policies/{policy}"),
+            json!({"name": "受理", "rank": 1, "match": {"levels": ["L1"]}, "response_minutes": 15,
+                   "active": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(
+        open(&t, c).await["policy_id"],
+        Value::Null,
+        "an inactive policy no longer applies"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_changed_through_another_server_counts_from_the_next_order() {
+    if helpers::pg_url().is_none() {
+        eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
+        return;
+    }
+    let url = helpers::fresh_pg_schema().await;
+    let clock = kefu_app::Clock::manual(chrono::Utc::now());
+    let a = TestApp::start(Place::Url(url.clone()), Default::default(), clock.clone()).await;
+    let b = TestApp::start(Place::Url(url), Default::default(), clock).await;
+    let c = customer(&a).await;
+    assert_eq!(
+        open(&b, c).await["policy_id"],
+        Value::Null,
+        "B has read the policies"
+    );
+
+    let policy = a
+        .create(
+            &a.admin,
+            "/api/v1/sla-policies",
+            json!({"name": "受理", "rank": 1, "match": {"levels": ["L1"]}, "response_minutes": 30}),
+        )
+        .await;
+    let on_b = open(&b, c).await;
+    assert_eq!(on_b["policy_id"], policy, "B sees A's new policy at once");
+    assert_eq!(minutes(&on_b, "response"), Some(30));
+
+    a.patch(
+        &a.admin,
+        &format!("/api/v1/sla-policies/{policy}"),
+        json!({"name": "受理", "rank": 1, "match": {"levels": ["L1"]}, "response_minutes": 20}),
+    )
+    .await;
+    assert_eq!(minutes(&open(&b, c).await, "response"), Some(20));
+}
