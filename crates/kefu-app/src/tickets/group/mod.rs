@@ -89,8 +89,13 @@ impl Writer {
             .spawn(move || {
                 rt.block_on(async move {
                     while let Some((app, batch, done)) = rx.recv().await {
-                        write_and_answer(&app, batch).await;
-                        let _ = done.send(());
+                        // On a task, so that a panic ends this batch (its
+                        // callers get an error) and not the thread.
+                        let written =
+                            tokio::spawn(async move { write_and_answer(&app, batch).await }).await;
+                        if written.is_ok() {
+                            let _ = done.send(());
+                        }
                     }
                 });
             })?;
@@ -180,11 +185,7 @@ async fn write_and_answer(app: &App, batch: Vec<Queued>) {
             }
         }
         Err(error) => {
-            if openings.len() == 1 {
-                tracing::debug!(%error, "an order written on its own after its checks went stale");
-            } else {
-                tracing::warn!(%error, orders = openings.len(), "a batch of orders failed; writing each alone");
-            }
+            tracing::warn!(%error, orders = openings.len(), "writing new orders failed; checking and writing each alone");
             for (o, answer) in openings.into_iter().zip(answers) {
                 let _ = answer.send(write_alone(app, o).await);
             }
