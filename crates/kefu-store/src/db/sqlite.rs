@@ -5,7 +5,7 @@
 //! given back, and on SQLite each test is a round trip to the connection's
 //! worker thread: two thread switches each way. A write transaction paid four
 //! of them on top of its own statements, a request that read twice paid
-//! eight. A SQLite file on this machine needs no liveness test, so these
+//! eight. A local SQLite file needs no liveness test, so these
 //! connections are handed out as they are.
 
 use std::ops::{Deref, DerefMut};
