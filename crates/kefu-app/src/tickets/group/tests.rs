@@ -250,3 +250,53 @@ async fn a_bad_order_in_a_batch_fails_alone_and_the_others_are_written() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_that_go_away_neither_hold_up_nor_lose_the_others() {
+    for (store, dir) in stores().await {
+        let e = env(store, dir).await;
+        let mut calls = Vec::new();
+        for i in 0..20 {
+            let o = opening(&e, e.customer, &format!("来电 {i}")).await;
+            let app = e.app.clone();
+            calls.push(tokio::spawn(async move { open(&app, o).await }));
+        }
+        // A client hanging up: its request is dropped wherever it waits,
+        // in the queue, for its turn, or while its turn writes a batch.
+        for (i, c) in calls.iter().enumerate() {
+            if i % 4 == 0 {
+                c.abort();
+            }
+        }
+        let mut answered = 0;
+        for (i, c) in calls.into_iter().enumerate() {
+            match tokio::time::timeout(std::time::Duration::from_secs(30), c)
+                .await
+                .expect("no caller waits for ever")
+            {
+                Ok(Ok(view)) => {
+                    answered += 1;
+                    assert_eq!(view.ticket.subject, format!("来电 {i}"));
+                }
+                Err(gone) if gone.is_cancelled() && i % 4 == 0 => {}
+                other => panic!("caller {i}: {other:?}"),
+            }
+        }
+        assert!(answered >= 15, "every caller that stayed got its order");
+        // What was written is whole: as many orders as numbers, no gaps.
+        let stored = count(&e.app, "SELECT count(*) FROM tickets").await;
+        assert!((answered..=20).contains(&stored), "{stored} stored");
+        assert_eq!(
+            count(&e.app, "SELECT coalesce(max(last), 0) FROM ticket_numbers").await,
+            stored
+        );
+        assert_eq!(
+            count(&e.app, "SELECT count(*) FROM ticket_events").await,
+            stored
+        );
+        // And the writer is free for the next order.
+        let (q, rx) = queued(opening(&e, e.customer, "之后").await);
+        write_and_answer(&e.app, vec![q]).await;
+        rx.await.unwrap().unwrap();
+    }
+}
