@@ -7,22 +7,15 @@ use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use kefu_core::calendar::Calendar;
-use kefu_core::customers::Tier;
 use kefu_core::org::Scope;
-use kefu_core::sla::{Clock, ClockKind, ClockPlan, OrderFacts, Policy, choose, plan_clocks};
+use kefu_core::sla::{Clock, ClockKind, ClockPlan};
 use kefu_core::tickets::{CallbackOutcome, Level, Move, Status, Ticket};
 use kefu_store::org::{dealers, departments};
 use kefu_store::sla::{breaches, clocks, policies};
 use kefu_store::{Conn, customers, tickets};
 
+use super::settings::Settings;
 use crate::{Actor, App, AppError, Result};
-
-/// The policy that fits an order where it is, and the clocks it starts.
-pub(crate) struct PlacePlan {
-    pub policy_id: i64,
-    pub place: clocks::Place,
-    pub plans: Vec<ClockPlan>,
-}
 
 /// Start the clocks of the policy that fits the order where it is now.
 pub(crate) async fn start_at_place(
@@ -47,7 +40,13 @@ pub(crate) async fn start_at_place(
             None => None,
         },
     };
-    t.policy_id = match plan_at_place(tx, t, tier, place_calendar, now).await? {
+    // Read as they are now: a move is rare beside the orders opened, which
+    // plan from the copy kept in memory.
+    let plan = Settings::read(tx, 0)
+        .await?
+        .plan(tx, t, tier, place_calendar, now)
+        .await?;
+    t.policy_id = match plan {
         Some(plan) => {
             clocks::start(tx, t.id, plan.place, now, &plan.plans).await?;
             Some(plan.policy_id)
@@ -55,57 +54,6 @@ pub(crate) async fn start_at_place(
         None => None,
     };
     Ok(())
-}
-
-/// Plan the clocks of the policy that fits the order where it is now, for a
-/// customer of `tier`, counted on the policy's calendar or else on
-/// `place_calendar` (the dealer's or department's) or else the default one.
-async fn plan_at_place(
-    conn: &mut Conn,
-    t: &Ticket,
-    tier: Option<Tier>,
-    place_calendar: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<Option<PlacePlan>> {
-    let all = policies::active(conn).await?;
-    let Some(policy) = choose(&all, &order_facts(t, tier)) else {
-        return Ok(None);
-    };
-    let (calendar_id, calendar) =
-        crate::calendars::load(conn, policy.calendar_id.or(place_calendar)).await?;
-    Ok(Some(plan_for(policy, calendar_id, &calendar, t, now)))
-}
-
-/// What a policy is chosen by.
-pub(super) fn order_facts(t: &Ticket, tier: Option<Tier>) -> OrderFacts {
-    OrderFacts {
-        category: t.category,
-        priority: t.priority,
-        channel: t.channel,
-        tier,
-        level: t.level,
-    }
-}
-
-/// The clocks `policy` starts on the order at `now`, on `calendar`.
-pub(super) fn plan_for(
-    policy: &Policy,
-    calendar_id: i64,
-    calendar: &Calendar,
-    t: &Ticket,
-    now: DateTime<Utc>,
-) -> PlacePlan {
-    let l3 = t.level == Level::L3;
-    PlacePlan {
-        policy_id: policy.id,
-        place: clocks::Place {
-            policy_id: Some(policy.id),
-            calendar_id: Some(calendar_id),
-            dealer_id: if l3 { None } else { t.dealer_id },
-            department_id: if l3 { t.department_id } else { None },
-        },
-        plans: plan_clocks(policy, calendar, now),
-    }
 }
 
 /// Bring the clocks in line with a move that has just been made.

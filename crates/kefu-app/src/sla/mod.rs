@@ -6,8 +6,9 @@ mod policies;
 mod scheduler;
 mod settings;
 
-pub(crate) use clocks::{PlacePlan, callback_attempts, on_move};
+pub(crate) use clocks::{callback_attempts, on_move};
 pub use clocks::{for_ticket, sla_state};
 pub use policies::{PolicyInput, create, ensure_defaults, get, list, update};
 pub use scheduler::run_due;
+pub(crate) use settings::PlacePlan;
 pub use settings::SettingsCache;

@@ -12,14 +12,19 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use kefu_core::calendar::Calendar;
 use kefu_core::customers::Tier;
-use kefu_core::sla::{Policy, choose};
-use kefu_core::tickets::Ticket;
+use kefu_core::sla::{ClockPlan, OrderFacts, Policy, choose, plan_clocks};
+use kefu_core::tickets::{Level, Ticket};
 use kefu_store::Conn;
-use kefu_store::sla::policies;
+use kefu_store::sla::{clocks, policies};
 
-use super::PlacePlan;
-use super::clocks::{order_facts, plan_for};
 use crate::Result;
+
+/// The policy that fits an order where it is, and the clocks it starts.
+pub(crate) struct PlacePlan {
+    pub policy_id: i64,
+    pub place: clocks::Place,
+    pub plans: Vec<ClockPlan>,
+}
 
 /// The latest copy of the settings this process has read.
 #[derive(Default)]
@@ -51,11 +56,7 @@ impl SettingsCache {
         if let Some(s) = held {
             return Ok(s);
         }
-        let fresh = Arc::new(Settings {
-            version,
-            policies: policies::active(conn).await?,
-            calendars: Mutex::default(),
-        });
+        let fresh = Arc::new(Settings::read(conn, version).await?);
         if let Ok(mut current) = self.current.write() {
             *current = Some(fresh.clone());
         }
@@ -64,9 +65,20 @@ impl SettingsCache {
 }
 
 impl Settings {
-    /// As [`super::clocks`] plans them: the policy that fits the order for a
-    /// customer of `tier`, counted on the policy's calendar, else on
-    /// `place_calendar`, else the default one.
+    /// The active policies as they are now, tagged `version`; calendars are
+    /// read as they are asked for.
+    pub(crate) async fn read(conn: &mut Conn, version: i64) -> Result<Settings> {
+        Ok(Settings {
+            version,
+            policies: policies::active(conn).await?,
+            calendars: Mutex::default(),
+        })
+    }
+
+    /// The policy that fits the order where it is now, for a customer of
+    /// `tier`, and the clocks it starts, counted on the policy's calendar,
+    /// else on `place_calendar` (the dealer's or department's), else the
+    /// default one.
     pub(crate) async fn plan(
         &self,
         conn: &mut Conn,
@@ -95,5 +107,37 @@ impl Settings {
             c.insert(id, entry.clone());
         }
         Ok(entry)
+    }
+}
+
+/// What a policy is chosen by.
+fn order_facts(t: &Ticket, tier: Option<Tier>) -> OrderFacts {
+    OrderFacts {
+        category: t.category,
+        priority: t.priority,
+        channel: t.channel,
+        tier,
+        level: t.level,
+    }
+}
+
+/// The clocks `policy` starts on the order at `now`, on `calendar`.
+fn plan_for(
+    policy: &Policy,
+    calendar_id: i64,
+    calendar: &Calendar,
+    t: &Ticket,
+    now: DateTime<Utc>,
+) -> PlacePlan {
+    let l3 = t.level == Level::L3;
+    PlacePlan {
+        policy_id: policy.id,
+        place: clocks::Place {
+            policy_id: Some(policy.id),
+            calendar_id: Some(calendar_id),
+            dealer_id: if l3 { None } else { t.dealer_id },
+            department_id: if l3 { t.department_id } else { None },
+        },
+        plans: plan_clocks(policy, calendar, now),
     }
 }
