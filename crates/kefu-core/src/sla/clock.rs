@@ -285,27 +285,12 @@ mod tests {
     fn pausing_moves_the_deadlines_by_the_paused_business_time() {
         let cal = Calendar::round_the_clock(Shanghai);
         let plan = &plan_clocks(&seed_policy(), &cal, at(2025, 3, 3, 10, 0))[0];
-        let mut c = Clock {
-            id: 1,
-            ticket_id: 1,
-            kind: plan.kind,
-            step: 0,
-            target: None,
+        let place = ClockPlace {
             policy_id: Some(1),
-            calendar_id: None,
-            dealer_id: None,
-            department_id: None,
-            started_at: at(2025, 3, 3, 10, 0),
-            minutes: 120,
-            due_at: plan.due_at,
-            warn_at: plan.warn_at,
-            warned_at: None,
-            paused_at: None,
-            remaining_minutes: None,
-            stopped_at: None,
-            fired_at: None,
-            breached: false,
+            ..ClockPlace::default()
         };
+        let mut c = plan.start(1, 1, place, at(2025, 3, 3, 10, 0));
+        assert_eq!(c.minutes, 120);
         assert_eq!(c.next_at(), Some(at(2025, 3, 3, 11, 36)));
         c.pause(at(2025, 3, 3, 11, 0), &cal);
         assert_eq!(c.next_at(), None, "a paused clock is not looked at");
