@@ -25,7 +25,7 @@ fn rows_per_statement(columns: usize, sqlite: bool) -> usize {
     (cap / columns.max(1)).max(1)
 }
 
-fn is_sqlite(conn: &Conn) -> bool {
+pub(crate) fn is_sqlite(conn: &Conn) -> bool {
     conn.backend_name() != "PostgreSQL"
 }
 
@@ -107,7 +107,7 @@ pub(crate) async fn insert_then<T>(
     mut row: impl FnMut(&mut Sql, &T),
 ) -> Result<()> {
     let sqlite = is_sqlite(tx);
-    for chunk in rows.chunks(rows_per_statement(columns, sqlite)) {
+    let mut build = |chunk: &[T]| {
         let mut q = if sqlite {
             Sql::anonymous("INSERT INTO ")
         } else {
@@ -123,10 +123,23 @@ pub(crate) async fn insert_then<T>(
             q.push(")");
         }
         q.push(tail);
-        q.query().execute(&mut *tx).await?;
+        q
+    };
+    // Each statement is made while the one before runs: the engine works on
+    // a thread of its own (SQLite) or across the network (PostgreSQL).
+    let mut chunks = rows.chunks(rows_per_statement(columns, sqlite));
+    let mut next = chunks.next().map(&mut build);
+    while let Some(q) = next.take() {
+        let running = q.query().execute(&mut *tx);
+        let (done, following) = tokio::join!(running, async { chunks.next().map(&mut build) });
+        done?;
+        next = following;
     }
     Ok(())
 }
+
+/// Rows passed at once as one JSON array.
+pub(crate) const JSON_ROWS: usize = 10_000;
 
 /// Chunks for `IN (...)` lists of one value each.
 pub(crate) const IN_LIST: usize = 240;
@@ -183,6 +196,92 @@ pub async fn create_indexes(tx: &mut Conn, indexes: &[SecondaryIndex]) -> Result
             .execute(&mut *tx)
             .await?;
     }
+    Ok(())
+}
+
+/// A foreign key as the statement that makes it again (PostgreSQL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub table: String,
+    pub name: String,
+    pub definition: String,
+}
+
+/// The foreign keys of these tables on PostgreSQL, which checks each one
+/// with a query per inserted row (a trigger): filling an empty database is
+/// faster without them, each added again at the end and checked then in one
+/// pass, so a load still refuses a row whose parent is missing. None on
+/// SQLite, which cannot drop a constraint and checks one by an index probe.
+pub async fn foreign_keys(conn: &mut Conn, tables: &[&str]) -> Result<Vec<ForeignKey>> {
+    if is_sqlite(conn) {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(
+        "SELECT t.relname::text AS tbl, c.conname::text AS name, \
+         pg_get_constraintdef(c.oid) AS def FROM pg_constraint c \
+         JOIN pg_class t ON t.oid = c.conrelid \
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname IN (",
+    );
+    q.binds(tables.iter().map(|t| (*t).to_owned()))
+        .push(") ORDER BY t.relname, c.conname");
+    let rows = q.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ForeignKey {
+                table: crate::row::text(r, "tbl")?,
+                name: crate::row::text(r, "name")?,
+                definition: crate::row::text(r, "def")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn drop_foreign_keys(tx: &mut Conn, keys: &[ForeignKey]) -> Result<()> {
+    for k in keys {
+        // Names come from the catalogue, never from a user.
+        let sql = format!("ALTER TABLE \"{}\" DROP CONSTRAINT \"{}\"", k.table, k.name);
+        sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Add the keys again, each checked against every row.
+pub async fn add_foreign_keys(tx: &mut Conn, keys: &[ForeignKey]) -> Result<()> {
+    for k in keys {
+        let sql = format!(
+            "ALTER TABLE \"{}\" ADD CONSTRAINT \"{}\" {}",
+            k.table, k.name, k.definition
+        );
+        sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Settings of SQLite's writer for filling an empty database in one go, on
+/// the connection of `tx`, and back; nothing on PostgreSQL.
+///
+/// While loading, the writer keeps up to 1 GiB of pages (the unique indexes
+/// and the parents that foreign keys look up are touched at random, and at a
+/// million rows outgrow the usual cache), copies its log into the database
+/// every 400 MB rather than every 4 MB (pages written by several batches are
+/// copied once), and sorts for the index builds on a second thread.
+pub async fn loading(tx: &mut Conn, on: bool) -> Result<()> {
+    if !is_sqlite(tx) {
+        return Ok(());
+    }
+    let pragmas = if on {
+        "PRAGMA cache_size = -1048576; PRAGMA wal_autocheckpoint = 100000; PRAGMA threads = 2;"
+            .to_owned()
+    } else {
+        format!(
+            "PRAGMA cache_size = -{}; PRAGMA wal_autocheckpoint = 1000; PRAGMA threads = 0;",
+            crate::db::WRITER_CACHE_KIB
+        )
+    };
+    sqlx::raw_sql(AssertSqlSafe(pragmas))
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

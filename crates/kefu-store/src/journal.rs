@@ -2,6 +2,8 @@
 //! what, with the record before and after). Both are appended inside the
 //! use case's transaction, so a write and its record stand or fall together.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -45,7 +47,9 @@ pub async fn append_change(
     Ok(())
 }
 
-/// The change log entries for many records of one kind at once.
+/// The change log entries for many records of one kind at once: the ids go
+/// as one JSON array, which the engine unfolds into rows, rather than as a
+/// bound value per row.
 pub async fn append_changes(
     tx: &mut Conn,
     entity: &'static str,
@@ -53,22 +57,31 @@ pub async fn append_changes(
     kind: Change,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let at = at.timestamp_millis();
-    crate::bulk::insert(
-        tx,
-        "changes (entity, entity_id, kind, at)",
-        4,
-        ids,
-        |q, id| {
-            q.bind(entity)
-                .push(", ")
-                .bind(*id)
-                .push(", ")
-                .bind(kind.as_str());
-            q.push(", ").bind(at);
-        },
-    )
-    .await?;
+    let sql = if crate::bulk::is_sqlite(tx) {
+        "INSERT INTO changes (entity, entity_id, kind, at) \
+         SELECT $1, value, $2, $3 FROM json_each($4)"
+    } else {
+        "INSERT INTO changes (entity, entity_id, kind, at) \
+         SELECT $1, value::bigint, $2, $3 FROM json_array_elements_text($4::json)"
+    };
+    for chunk in ids.chunks(crate::bulk::JSON_ROWS) {
+        let mut list = String::with_capacity(chunk.len() * 9 + 2);
+        list.push('[');
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            let _ = write!(list, "{id}");
+        }
+        list.push(']');
+        sqlx::query(sql)
+            .bind(entity)
+            .bind(kind.as_str())
+            .bind(at.timestamp_millis())
+            .bind(list)
+            .execute(&mut *tx)
+            .await?;
+    }
     Ok(())
 }
 

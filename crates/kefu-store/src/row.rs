@@ -66,7 +66,8 @@ pub(crate) fn from_millis(ms: i64) -> Result<DateTime<Utc>> {
 }
 
 pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
+    // `NaiveDate` displays as `YYYY-MM-DD`.
+    d.map(|d| d.to_string())
 }
 
 pub(crate) fn to_json(v: &impl serde::Serialize) -> String {

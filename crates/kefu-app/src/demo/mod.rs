@@ -139,10 +139,14 @@ pub async fn generate(
 
     // The rows go in without the secondary indexes, which are built once at
     // the end: on random keys, keeping six B-trees in step row by row costs
-    // more than the rows themselves.
+    // more than the rows themselves. On PostgreSQL the foreign keys, too,
+    // are added again at the end and checked in one pass.
     let mut tx = app.store.begin().await?;
     let deferred = bulk::secondary_indexes(&mut tx, LOADED).await?;
     bulk::drop_indexes(&mut tx, &deferred).await?;
+    let keys = bulk::foreign_keys(&mut tx, LOADED).await?;
+    bulk::drop_foreign_keys(&mut tx, &keys).await?;
+    bulk::loading(&mut tx, true).await?;
     commit(tx).await?;
     let loaded = async {
         let owners = write_people(app, &org, size, now, progress, &mut filled).await?;
@@ -156,6 +160,8 @@ pub async fn generate(
     progress(Stage::Indexes, 0, deferred.len() as u64);
     let mut tx = app.store.begin().await?;
     bulk::create_indexes(&mut tx, &deferred).await?;
+    bulk::add_foreign_keys(&mut tx, &keys).await?;
+    bulk::loading(&mut tx, false).await?;
     commit(tx).await?;
     let mut conn = app.store.begin().await?;
     bulk::analyze(&mut conn, LOADED).await?;

@@ -70,7 +70,7 @@ impl std::fmt::Debug for Store {
 }
 
 /// The writer's page cache, in KiB.
-const WRITER_CACHE_KIB: u32 = 64 * 1024;
+pub(crate) const WRITER_CACHE_KIB: u32 = 64 * 1024;
 
 impl Store {
     /// The embedded database: `kefu.db` in the data folder, created if missing.

@@ -193,7 +193,8 @@ async fn orders_written_together_each_get_their_number_clocks_event_and_records(
         assert_eq!(
             count(
                 &e.app,
-                "SELECT count(*) FROM changes WHERE entity = 'ticket'"
+                "SELECT count(*) FROM changes c JOIN tickets t ON t.id = c.entity_id \
+                 WHERE c.entity = 'ticket' AND c.kind = 'created'"
             )
             .await,
             5

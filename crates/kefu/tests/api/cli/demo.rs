@@ -272,6 +272,20 @@ async fn the_demo_fills_postgres() {
     .unwrap()
     .get("n");
     assert_eq!(indexes, 7, "the indexes are built again after the load");
+    // The foreign keys, left out during the load, are back and hold.
+    for orphan in [
+        "INSERT INTO ticket_events (ticket_id, kind, at) VALUES (999999999, 'note', 0)",
+        "INSERT INTO clocks (ticket_id, kind, started_at, minutes, due_at) \
+         VALUES (999999999, 'response', 0, 30, 0)",
+        "INSERT INTO vehicles (customer_id, vin, vin_last6, created_at, updated_at) \
+         VALUES (999999999, 'LSVAA4182E2199999', '199999', 0, 0)",
+    ] {
+        let refused = sqlx::query(orphan).execute(&mut conn).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("foreign key"),
+            "{orphan}: {refused}"
+        );
+    }
     let mut cmd = serve_cmd(dir.path(), &[]);
     cmd.env("KEFU_DATABASE_URL", &url);
     let server = serve(cmd);
