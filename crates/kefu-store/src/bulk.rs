@@ -144,18 +144,20 @@ pub(crate) const JSON_ROWS: usize = 10_000;
 /// Chunks for `IN (...)` lists of one value each.
 pub(crate) const IN_LIST: usize = 240;
 
-/// A secondary index as the statement that makes it again.
+/// A part of the schema a load into an empty database goes without, as the
+/// statements that drop it and make it again: a secondary index, or on
+/// PostgreSQL a foreign key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecondaryIndex {
-    pub name: String,
-    pub create: String,
+pub struct SetAside {
+    drop: String,
+    make: String,
 }
 
 /// The secondary indexes of these tables: not those behind a primary key or
 /// a UNIQUE constraint, and not unique ones, so a load without them still
 /// refuses duplicates. Filling an empty database is faster without them and
 /// with each built once at the end than with every row inserted into each.
-pub async fn secondary_indexes(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SecondaryIndex>> {
+pub async fn secondary_indexes(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SetAside>> {
     let mut q = if is_sqlite(conn) {
         Sql::new(
             "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
@@ -173,38 +175,13 @@ pub async fn secondary_indexes(conn: &mut Conn, tables: &[&str]) -> Result<Vec<S
     let rows = q.query().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            Ok(SecondaryIndex {
-                name: crate::row::text(r, "name")?,
-                create: crate::row::text(r, "def")?,
+            // Names come from the catalogue, never from a user.
+            Ok(SetAside {
+                drop: format!("DROP INDEX {}", crate::row::text(r, "name")?),
+                make: crate::row::text(r, "def")?,
             })
         })
         .collect()
-}
-
-pub async fn drop_indexes(tx: &mut Conn, indexes: &[SecondaryIndex]) -> Result<()> {
-    for i in indexes {
-        // Names come from the catalogue, never from a user.
-        let sql = format!("DROP INDEX {}", i.name);
-        sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
-    }
-    Ok(())
-}
-
-pub async fn create_indexes(tx: &mut Conn, indexes: &[SecondaryIndex]) -> Result<()> {
-    for i in indexes {
-        sqlx::raw_sql(AssertSqlSafe(i.create.clone()))
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
-}
-
-/// A foreign key as the statement that makes it again (PostgreSQL).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForeignKey {
-    pub table: String,
-    pub name: String,
-    pub definition: String,
 }
 
 /// The foreign keys of these tables on PostgreSQL, which checks each one
@@ -212,7 +189,7 @@ pub struct ForeignKey {
 /// faster without them, each added again at the end and checked then in one
 /// pass, so a load still refuses a row whose parent is missing. None on
 /// SQLite, which cannot drop a constraint and checks one by an index probe.
-pub async fn foreign_keys(conn: &mut Conn, tables: &[&str]) -> Result<Vec<ForeignKey>> {
+pub async fn foreign_keys(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SetAside>> {
     if is_sqlite(conn) {
         return Ok(Vec::new());
     }
@@ -228,32 +205,33 @@ pub async fn foreign_keys(conn: &mut Conn, tables: &[&str]) -> Result<Vec<Foreig
     let rows = q.query().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            Ok(ForeignKey {
-                table: crate::row::text(r, "tbl")?,
-                name: crate::row::text(r, "name")?,
-                definition: crate::row::text(r, "def")?,
+            let (table, name) = (crate::row::text(r, "tbl")?, crate::row::text(r, "name")?);
+            let def = crate::row::text(r, "def")?;
+            Ok(SetAside {
+                drop: format!("ALTER TABLE \"{table}\" DROP CONSTRAINT \"{name}\""),
+                make: format!("ALTER TABLE \"{table}\" ADD CONSTRAINT \"{name}\" {def}"),
             })
         })
         .collect()
 }
 
-pub async fn drop_foreign_keys(tx: &mut Conn, keys: &[ForeignKey]) -> Result<()> {
-    for k in keys {
-        // Names come from the catalogue, never from a user.
-        let sql = format!("ALTER TABLE \"{}\" DROP CONSTRAINT \"{}\"", k.table, k.name);
-        sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+/// Drop these parts of the schema.
+pub async fn set_aside(tx: &mut Conn, parts: &[SetAside]) -> Result<()> {
+    for p in parts {
+        sqlx::raw_sql(AssertSqlSafe(p.drop.clone()))
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }
 
-/// Add the keys again, each checked against every row.
-pub async fn add_foreign_keys(tx: &mut Conn, keys: &[ForeignKey]) -> Result<()> {
-    for k in keys {
-        let sql = format!(
-            "ALTER TABLE \"{}\" ADD CONSTRAINT \"{}\" {}",
-            k.table, k.name, k.definition
-        );
-        sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+/// Make them again, in order: an index is built, a key checked against
+/// every row.
+pub async fn put_back(tx: &mut Conn, parts: &[SetAside]) -> Result<()> {
+    for p in parts {
+        sqlx::raw_sql(AssertSqlSafe(p.make.clone()))
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }

@@ -79,7 +79,8 @@ impl Size {
 pub enum Stage {
     Customers,
     Orders,
-    /// Building the indexes left out while the rows went in.
+    /// Building the indexes (and on PostgreSQL adding the foreign keys)
+    /// left out while the rows went in.
     Indexes,
 }
 
@@ -142,10 +143,9 @@ pub async fn generate(
     // more than the rows themselves. On PostgreSQL the foreign keys, too,
     // are added again at the end and checked in one pass.
     let mut tx = app.store.begin().await?;
-    let deferred = bulk::secondary_indexes(&mut tx, LOADED).await?;
-    bulk::drop_indexes(&mut tx, &deferred).await?;
-    let keys = bulk::foreign_keys(&mut tx, LOADED).await?;
-    bulk::drop_foreign_keys(&mut tx, &keys).await?;
+    let mut deferred = bulk::secondary_indexes(&mut tx, LOADED).await?;
+    deferred.extend(bulk::foreign_keys(&mut tx, LOADED).await?);
+    bulk::set_aside(&mut tx, &deferred).await?;
     bulk::loading(&mut tx, true).await?;
     commit(tx).await?;
     let loaded = async {
@@ -159,8 +159,7 @@ pub async fn generate(
     // Built again also when the load failed, so the database is whole.
     progress(Stage::Indexes, 0, deferred.len() as u64);
     let mut tx = app.store.begin().await?;
-    bulk::create_indexes(&mut tx, &deferred).await?;
-    bulk::add_foreign_keys(&mut tx, &keys).await?;
+    bulk::put_back(&mut tx, &deferred).await?;
     bulk::loading(&mut tx, false).await?;
     commit(tx).await?;
     let mut conn = app.store.begin().await?;
