@@ -41,19 +41,23 @@ pub struct TicketView {
 
 pub(crate) async fn view(conn: &mut Conn, t: Ticket) -> Result<TicketView> {
     let clocks = kefu_store::sla::clocks::for_ticket(conn, t.id).await?;
-    Ok(TicketView {
+    Ok(view_of(t, clocks))
+}
+
+fn view_of(t: Ticket, clocks: Vec<Clock>) -> TicketView {
+    TicketView {
         sla_state: crate::sla::sla_state(&t, &clocks),
         ticket: t,
         clocks: Some(clocks),
-    })
+    }
 }
 
 pub async fn get(app: &App, who: &Actor, id: i64) -> Result<TicketView> {
     let mut conn = app.store.read().await?;
-    let t = tickets::get(&mut conn, who.ticket_scope(), id)
+    let (t, clocks) = tickets::get_with_clocks(&mut conn, who.ticket_scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    view(&mut conn, t).await
+    Ok(view_of(t, clocks))
 }
 
 /// What a caller may filter a queue by, as sent.

@@ -9,6 +9,7 @@ pub use opening::{OpeningFacts, opening_facts};
 
 use chrono::{DateTime, Utc};
 use kefu_core::org::Scope;
+use kefu_core::sla::Clock;
 use kefu_core::tickets::{Category, Channel, Level, Priority, Status, Ticket};
 use sqlx::any::AnyRow;
 
@@ -145,6 +146,30 @@ pub async fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<Ticket
         .as_ref()
         .map(from_row)
         .transpose()
+}
+
+/// An order with its clocks, oldest first, read in one statement.
+pub async fn get_with_clocks(
+    conn: &mut Conn,
+    scope: Scope,
+    id: i64,
+) -> Result<Option<(Ticket, Vec<Clock>)>> {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLUMNS)
+        .push(", ")
+        .push(&crate::sla::clocks::json_of_order(crate::bulk::is_sqlite(
+            conn,
+        )))
+        .push(" AS clocks FROM tickets t WHERE t.id = ")
+        .bind(id);
+    scoped(&mut q, scope);
+    match q.query().fetch_optional(conn).await? {
+        Some(r) => Ok(Some((
+            from_row(&r)?,
+            crate::sla::clocks::from_json(&r, "clocks")?,
+        ))),
+        None => Ok(None),
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -230,6 +230,9 @@ async fn an_escalated_order_runs_the_seed_ladder(t: TestApp) {
     let response = &got["clocks"][0];
     assert_eq!(response["breached"], true);
     assert!(!response["fired_at"].is_null());
+    assert!(!response["warned_at"].is_null());
+    assert_eq!(got["clocks"][1]["target"], "department_head");
+    assert_eq!(got["clocks"].as_array().map(Vec::len), Some(3));
     let (_, overdue) = t.get(&w.agent, "/api/v1/tickets?overdue=true").await;
     assert_eq!(overdue["items"][0]["id"], id);
     assert_eq!(overdue["items"][0]["sla_state"], "red");
@@ -309,6 +312,11 @@ async fn waiting_on_the_customer_pauses_the_clocks(t: TestApp) {
             .filter(|c| c["kind"] == "escalation")
             .all(|c| !c["paused_at"].is_null())
     );
+    // The order read alone shows the same clocks, field for field (its
+    // clocks come back in one statement with it).
+    let (_, got) = t.get(&w.agent, &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(got["clocks"], r["clocks"]);
+    assert_eq!(got["sla_state"], "grey");
     // Nothing fires while paused, however long it waits.
     assert_eq!(advance(&t, 60 * HOUR).await, 0);
     let r = step(&t, &w.liaison, id, "resume", json!({})).await;
