@@ -98,6 +98,8 @@ pub struct App {
     pub(crate) openings: Arc<crate::tickets::Openings>,
     /// The SLA policies and calendars new orders are planned with.
     pub(crate) sla_settings: Arc<crate::sla::SettingsCache>,
+    /// The thread write transactions run on (SQLite).
+    pub(crate) writing: Arc<crate::writing::Writing>,
 }
 
 impl App {
@@ -114,6 +116,7 @@ impl App {
             live: crate::Live::new(),
             openings: Arc::default(),
             sla_settings: Arc::default(),
+            writing: Arc::default(),
         }
     }
 

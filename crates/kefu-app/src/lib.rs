@@ -9,6 +9,7 @@ mod input;
 mod journal;
 pub mod live;
 mod outbox;
+mod writing;
 
 pub mod audit;
 pub mod auth;

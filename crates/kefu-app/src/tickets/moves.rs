@@ -61,6 +61,12 @@ pub enum Action {
 }
 
 pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<super::TicketView> {
+    let (writer, who) = (app.clone(), who.clone());
+    app.writing(async move { act_now(&writer, &who, id, action).await })
+        .await
+}
+
+async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<super::TicketView> {
     let now = app.now();
     let mut tx = app.store.begin().await?;
     let before = tickets::get(&mut tx, who.ticket_scope(), id)

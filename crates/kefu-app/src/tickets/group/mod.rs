@@ -16,16 +16,14 @@
 //! each caller gets the answer its own order deserves.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use kefu_core::sla::Clock;
 use kefu_core::tickets::{Ticket, TicketEvent};
 use kefu_store::bulk::{Table, reserve_ids};
-use kefu_store::{
-    Backend, Change, Conn, NewAudit, StoreError, append_changes, audit_records, tickets,
-};
+use kefu_store::{Change, Conn, NewAudit, StoreError, append_changes, audit_records, tickets};
 use tokio::sync::oneshot;
 
 use super::TicketView;
@@ -59,77 +57,18 @@ struct Queued {
 pub struct Openings {
     queue: Mutex<Vec<Queued>>,
     turn: tokio::sync::Mutex<()>,
-    /// On SQLite: the thread that writes the batches (see [`Writer`]).
-    writer: OnceLock<Writer>,
 }
 
-/// A batch to write, the application to write it with, and who to tell
-/// when it is written.
-type Job = (App, Vec<Queued>, oneshot::Sender<()>);
-
-/// On SQLite every statement is a round trip between the task that sends it
-/// and the connection's own thread. A batch written on the request
-/// runtime waited, between its statements, behind the HTTP requests queued
-/// on the same two workers: measured, the one writer stood idle 60 % of the
-/// time a batch held it. Batches are therefore written by a thread of their
-/// own, with a runtime of its own, which wakes as soon as SQLite answers.
-/// The thread ends when the application is dropped.
-struct Writer {
-    jobs: tokio::sync::mpsc::UnboundedSender<Job>,
-}
-
-impl Writer {
-    fn start() -> std::io::Result<Writer> {
-        let (jobs, mut rx) = tokio::sync::mpsc::unbounded_channel::<Job>();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()?;
-        std::thread::Builder::new()
-            .name("kefu-orders".to_owned())
-            .spawn(move || {
-                rt.block_on(async move {
-                    while let Some((app, batch, done)) = rx.recv().await {
-                        // On a task, so that a panic ends this batch (its
-                        // callers get an error) and not the thread.
-                        let written =
-                            tokio::spawn(async move { write_and_answer(&app, batch).await }).await;
-                        if written.is_ok() {
-                            let _ = done.send(());
-                        }
-                    }
-                });
-            })?;
-        Ok(Writer { jobs })
-    }
-}
-
-/// Write a batch and wait until it is written: on the writer thread on
-/// SQLite, on a task of its own otherwise. Either way it is written to the
-/// end even if this caller goes away, so the others in it get theirs.
+/// Write a batch and wait until it is written, on the writing thread (see
+/// [`crate::writing`]). It is written to the end even if this caller goes
+/// away, so the others in it get theirs.
 async fn write_batch(app: &App, batch: Vec<Queued>) -> Result<()> {
-    let failed = |e: &dyn std::fmt::Display| {
-        AppError::Internal(StoreError::Corrupt(format!("writing orders: {e}")))
-    };
-    if app.store.backend() == Backend::Sqlite {
-        let writer = match app.openings.writer.get() {
-            Some(w) => w,
-            None => {
-                let started = Writer::start().map_err(|e| failed(&e))?;
-                app.openings.writer.get_or_init(|| started)
-            }
-        };
-        let (done, written) = oneshot::channel();
-        writer
-            .jobs
-            .send((app.clone(), batch, done))
-            .map_err(|_| failed(&"the writer thread has stopped"))?;
-        written.await.map_err(|e| failed(&e))
-    } else {
-        let app = app.clone();
-        tokio::spawn(async move { write_and_answer(&app, batch).await })
-            .await
-            .map_err(|e| failed(&e))
-    }
+    let writer = app.clone();
+    app.writing(async move {
+        write_and_answer(&writer, batch).await;
+        Ok(())
+    })
+    .await
 }
 
 /// Write `opening` with whatever else is waiting, and give its answer.
