@@ -7,44 +7,32 @@ use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use kefu_core::calendar::Calendar;
-use kefu_core::org::Scope;
 use kefu_core::sla::{Clock, ClockKind, ClockPlan};
 use kefu_core::tickets::{CallbackOutcome, Level, Move, Status, Ticket};
-use kefu_store::org::{dealers, departments};
 use kefu_store::sla::{breaches, clocks, policies};
-use kefu_store::{Conn, customers, tickets};
+use kefu_store::{Conn, tickets};
 
-use super::settings::Settings;
+use super::settings::SettingsCache;
 use crate::{Actor, App, AppError, Result};
 
 /// Start the clocks of the policy that fits the order where it is now.
 pub(crate) async fn start_at_place(
     tx: &mut Conn,
+    settings: &SettingsCache,
     t: &mut Ticket,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let tier = customers::get(tx, Scope::Group, t.customer_id)
-        .await?
-        .and_then(|c| c.fields.tier);
+    let facts = tickets::place_facts(tx, t.customer_id, t.dealer_id, t.department_id).await?;
     let place_calendar = match t.level {
-        Level::L3 => match t.department_id {
-            Some(d) => departments::get(tx, d)
-                .await?
-                .and_then(|d| d.fields.calendar_id),
-            None => None,
-        },
-        Level::L2 | Level::L1 => match t.dealer_id {
-            Some(d) => dealers::get(tx, d)
-                .await?
-                .and_then(|d| d.fields.calendar_id),
-            None => None,
-        },
+        Level::L3 => facts.department_calendar,
+        Level::L2 | Level::L1 => facts.dealer_calendar,
     };
-    // Read as they are now: a move is rare beside the orders opened, which
-    // plan from the copy kept in memory.
-    let plan = Settings::read(tx, 0)
+    // The copy in memory if it is of the version read now, in this
+    // transaction: a change to the policies or calendars counts at once.
+    let plan = settings
+        .at(tx, facts.settings_version)
         .await?
-        .plan(tx, t, tier, place_calendar, now)
+        .plan(tx, t, facts.tier, place_calendar, now)
         .await?;
     t.policy_id = match plan {
         Some(plan) => {
@@ -59,6 +47,7 @@ pub(crate) async fn start_at_place(
 /// Bring the clocks in line with a move that has just been made.
 pub(crate) async fn on_move(
     tx: &mut Conn,
+    settings: &SettingsCache,
     t: &mut Ticket,
     m: Move,
     now: DateTime<Utc>,
@@ -66,7 +55,7 @@ pub(crate) async fn on_move(
     match m {
         Move::Dispatch | Move::Escalate => {
             stop(tx, t.id, now, |_| true).await?;
-            start_at_place(tx, t, now).await?;
+            start_at_place(tx, settings, t, now).await?;
         }
         Move::Respond => {
             stop(tx, t.id, now, |c| c.kind == ClockKind::Response).await?;
@@ -80,7 +69,7 @@ pub(crate) async fn on_move(
         }
         Move::Callback(_) | Move::Reopen if t.status == Status::Reopened => {
             stop(tx, t.id, now, |_| true).await?;
-            start_at_place(tx, t, now).await?;
+            start_at_place(tx, settings, t, now).await?;
         }
         Move::Callback(CallbackOutcome::Unreached { last: false }) => {
             stop(tx, t.id, now, |c| c.kind == ClockKind::Callback).await?;

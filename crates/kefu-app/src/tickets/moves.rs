@@ -93,7 +93,7 @@ async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     if t.status == Status::Closed && t.close_reason.is_none() {
         t.close_reason = Some("satisfied".into());
     }
-    crate::sla::on_move(&mut tx, &mut t, m, now).await?;
+    crate::sla::on_move(&mut tx, &app.sla_settings, &mut t, m, now).await?;
     tickets::update(&mut tx, &t).await?;
     if let (Move::Assign, Some(assignee)) = (m, t.assignee_id)
         && assignee != who.user_id

@@ -5,7 +5,7 @@ mod events;
 mod opening;
 
 pub use events::{insert_event, insert_events, list_events};
-pub use opening::{OpeningFacts, opening_facts};
+pub use opening::{OpeningFacts, PlaceFacts, opening_facts, place_facts};
 
 use chrono::{DateTime, Utc};
 use kefu_core::org::Scope;

@@ -61,3 +61,39 @@ pub async fn opening_facts(
         settings_version: row::opt_i64(&r, "settings")?.unwrap_or_default(),
     }))
 }
+
+/// What planning an order's clocks where it now is needs, read in one
+/// statement: the customer's tier, the calendars of the dealer and the
+/// department it is at, and the SLA settings' version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceFacts {
+    pub tier: Option<Tier>,
+    pub dealer_calendar: Option<i64>,
+    pub department_calendar: Option<i64>,
+    pub settings_version: i64,
+}
+
+pub async fn place_facts(
+    conn: &mut Conn,
+    customer_id: i64,
+    dealer_id: Option<i64>,
+    department_id: Option<i64>,
+) -> Result<PlaceFacts> {
+    let mut q = Sql::new("SELECT (SELECT tier FROM customers WHERE deleted_at IS NULL AND id = ");
+    q.bind(customer_id)
+        .push(") AS tier, (SELECT calendar_id FROM dealers WHERE id = ")
+        .bind(dealer_id)
+        .push(") AS dealer_calendar, (SELECT calendar_id FROM departments WHERE id = ")
+        .bind(department_id)
+        .push(
+            ") AS department_calendar, \
+             (SELECT n FROM settings_version WHERE id = 1) AS settings",
+        );
+    let r = q.query().fetch_one(conn).await?;
+    Ok(PlaceFacts {
+        tier: row::opt_text(&r, "tier")?.and_then(|t| Tier::parse(&t).ok()),
+        dealer_calendar: row::opt_i64(&r, "dealer_calendar")?,
+        department_calendar: row::opt_i64(&r, "department_calendar")?,
+        settings_version: row::opt_i64(&r, "settings")?.unwrap_or_default(),
+    })
+}

@@ -1,6 +1,7 @@
-//! New orders are planned from policies kept in memory; a policy changed
-//! through this server, or through another one on the same PostgreSQL
-//! database, counts from the very next order.
+//! New orders, and orders moved to another place, are planned from policies
+//! kept in memory; a policy changed through this server, or through another
+//! one on the same PostgreSQL database, counts from the very next order and
+//! the very next move.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -28,6 +29,31 @@ async fn open(t: &TestApp, customer: i64) -> Value {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     body
+}
+
+/// Dispatch `order` to `dealer` as the admin; the order as it is after.
+async fn dispatch(t: &TestApp, order: &Value, dealer: i64) -> Value {
+    let id = order["id"].as_i64().unwrap();
+    let (s, body) = t
+        .post(
+            &t.admin,
+            &format!("/api/v1/tickets/{id}/dispatch"),
+            json!({"dealer_id": dealer}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    body
+}
+
+/// The minutes of the running clocks of `kind` (a move stops the old ones).
+fn running(order: &Value, kind: &str) -> Vec<i64> {
+    order["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == kind && c["stopped_at"].is_null())
+        .map(|c| c["minutes"].as_i64().unwrap())
+        .collect()
 }
 
 fn minutes(order: &Value, kind: &str) -> Option<i64> {
@@ -65,6 +91,20 @@ async fn a_policy_changed_counts_from_the_next_order(t: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(minutes(&open(&t, c).await, "response"), Some(15));
+
+    // A move plans from the settings as they are when it is made.
+    let dealer = t.dealer("SH001").await;
+    let order = open(&t, c).await;
+    let at_dealer = t
+        .create(
+            &t.admin,
+            "/api/v1/sla-policies",
+            json!({"name": "门店", "rank": 2, "match": {"levels": ["L2"]}, "response_minutes": 45}),
+        )
+        .await;
+    let moved = dispatch(&t, &order, dealer).await;
+    assert_eq!(moved["policy_id"], at_dealer);
+    assert_eq!(running(&moved, "response"), [45], "{moved}");
 
     let (s, body) = t
         .patch(
@@ -117,4 +157,25 @@ async fn a_policy_changed_through_another_server_counts_from_the_next_order() {
     )
     .await;
     assert_eq!(minutes(&open(&b, c).await, "response"), Some(20));
+
+    // B planned a move from its copy of version n; A changes the policy,
+    // and B's next move plans from the change.
+    let dealer = a.dealer("SH001").await;
+    a.patch(
+        &a.admin,
+        &format!("/api/v1/sla-policies/{policy}"),
+        json!({"name": "受理", "rank": 1, "match": {"levels": ["L1", "L2"]}, "response_minutes": 20}),
+    )
+    .await;
+    let first = dispatch(&b, &open(&b, c).await, dealer).await;
+    assert_eq!(first["policy_id"], policy, "{first}");
+    a.patch(
+        &a.admin,
+        &format!("/api/v1/sla-policies/{policy}"),
+        json!({"name": "受理", "rank": 1, "match": {"levels": ["L1", "L2"]}, "response_minutes": 25}),
+    )
+    .await;
+    let second = dispatch(&b, &open(&b, c).await, dealer).await;
+    assert_eq!(running(&first, "response"), [20], "{first}");
+    assert_eq!(running(&second, "response"), [25], "{second}");
 }
