@@ -129,13 +129,13 @@ async fn stop(
     now: DateTime<Utc>,
     which: impl Fn(&Clock) -> bool,
 ) -> Result<()> {
-    for mut c in clocks::for_ticket(tx, ticket_id).await? {
-        if c.stopped_at.is_none() && which(&c) {
-            c.stopped_at = Some(now);
-            clocks::save(tx, &c).await?;
-        }
-    }
-    Ok(())
+    let ids: Vec<i64> = clocks::for_ticket(tx, ticket_id)
+        .await?
+        .iter()
+        .filter(|c| c.stopped_at.is_none() && which(c))
+        .map(|c| c.id)
+        .collect();
+    Ok(clocks::stop(tx, &ids, now).await?)
 }
 
 async fn pause(tx: &mut Conn, ticket_id: i64, now: DateTime<Utc>, pausing: bool) -> Result<()> {

@@ -17,6 +17,7 @@ const COLUMNS: &str = "id, ticket_id, kind, step, target, policy_id, calendar_id
 /// Where the clocks of an order are counted.
 pub use kefu_core::sla::ClockPlace as Place;
 
+/// Start the clocks of `plans` on an order, in one statement.
 pub async fn start(
     tx: &mut Conn,
     ticket_id: i64,
@@ -24,38 +25,55 @@ pub async fn start(
     started_at: DateTime<Utc>,
     plans: &[ClockPlan],
 ) -> Result<()> {
-    for p in plans {
-        let next_at = match p.warn_at {
-            Some(w) if w < p.due_at => w,
-            _ => p.due_at,
-        };
-        let mut q = Sql::new(
-            "INSERT INTO clocks (ticket_id, kind, step, target, policy_id, calendar_id, dealer_id, \
-             department_id, started_at, minutes, due_at, warn_at, next_at) VALUES (",
-        );
-        q.bind(ticket_id)
-            .push(", ")
-            .bind(p.kind.as_str())
-            .push(", ")
-            .bind(p.step);
-        q.push(", ")
-            .bind(p.target.map(|t| t.as_str()))
-            .push(", ")
-            .bind(place.policy_id);
-        q.push(", ")
-            .bind(place.calendar_id)
-            .push(", ")
-            .bind(place.dealer_id);
-        q.push(", ")
-            .bind(place.department_id)
-            .push(", ")
-            .bind(started_at.timestamp_millis());
-        q.push(", ")
-            .bind(p.minutes)
-            .push(", ")
-            .bind(p.due_at.timestamp_millis());
-        q.push(", ").bind(p.warn_at.map(|w| w.timestamp_millis()));
-        q.push(", ").bind(next_at.timestamp_millis()).push(")");
+    crate::bulk::insert(
+        tx,
+        "clocks (ticket_id, kind, step, target, policy_id, calendar_id, dealer_id, \
+         department_id, started_at, minutes, due_at, warn_at, next_at)",
+        13,
+        plans,
+        |q, p| {
+            let next_at = match p.warn_at {
+                Some(w) if w < p.due_at => w,
+                _ => p.due_at,
+            };
+            q.bind(ticket_id)
+                .push(", ")
+                .bind(p.kind.as_str())
+                .push(", ");
+            q.bind(p.step)
+                .push(", ")
+                .bind(p.target.map(|t| t.as_str()))
+                .push(", ");
+            q.bind(place.policy_id)
+                .push(", ")
+                .bind(place.calendar_id)
+                .push(", ");
+            q.bind(place.dealer_id)
+                .push(", ")
+                .bind(place.department_id)
+                .push(", ");
+            q.bind(started_at.timestamp_millis())
+                .push(", ")
+                .bind(p.minutes)
+                .push(", ");
+            q.bind(p.due_at.timestamp_millis())
+                .push(", ")
+                .bind(p.warn_at.map(|w| w.timestamp_millis()))
+                .push(", ");
+            q.bind(next_at.timestamp_millis());
+        },
+    )
+    .await
+}
+
+/// Stop these clocks at `at`, in one statement: a stopped clock needs no
+/// more attention.
+pub async fn stop(tx: &mut Conn, ids: &[i64], at: DateTime<Utc>) -> Result<()> {
+    for chunk in ids.chunks(crate::bulk::IN_LIST) {
+        let mut q = Sql::new("UPDATE clocks SET stopped_at = ");
+        q.bind(at.timestamp_millis())
+            .push(", next_at = NULL WHERE stopped_at IS NULL AND id IN (");
+        q.binds(chunk.iter().copied()).push(")");
         q.query().execute(&mut *tx).await?;
     }
     Ok(())
