@@ -10,7 +10,11 @@ use chrono::{DateTime, Utc};
 use kefu_store::outbox::Outbox;
 use tokio::sync::Notify;
 
+use crate::sla::Ran;
 use crate::{App, Result};
+
+/// When something is next due, if anything is.
+type Next = Option<DateTime<Utc>>;
 
 /// The longest sleep: work added by another instance is seen within it.
 const MAX_SLEEP: Duration = Duration::from_secs(30);
@@ -30,15 +34,23 @@ impl Job {
         }
     }
 
-    async fn run(&self, app: &App) -> Result<usize> {
+    /// Do what is due. `Some(next)` when the run found nothing due and
+    /// read, to know that, when something next is (the clocks): the loop
+    /// need not read it again.
+    async fn run(&self, app: &App) -> Result<Option<Next>> {
         match self {
-            Job::Clocks => crate::sla::run_due(app, app.now()).await,
-            Job::Webhooks(client) => crate::webhooks::deliver_due(app, client, app.now()).await,
-            Job::Mail => crate::mail::send_due(app, app.now()).await,
+            Job::Clocks => Ok(match crate::sla::run_due_or_next(app, app.now()).await? {
+                Ran::Fired(_) => None,
+                Ran::NothingDue { next } => Some(next),
+            }),
+            Job::Webhooks(client) => crate::webhooks::deliver_due(app, client, app.now())
+                .await
+                .map(|_| None),
+            Job::Mail => crate::mail::send_due(app, app.now()).await.map(|_| None),
         }
     }
 
-    async fn next_due(&self, app: &App) -> Result<Option<DateTime<Utc>>> {
+    async fn next_due(&self, app: &App) -> Result<Next> {
         match self {
             Job::Clocks => {
                 let mut conn = app.store.read().await?;
@@ -79,10 +91,18 @@ fn spawn(app: App, job: Job) -> Worker {
     let task = tokio::spawn(async move {
         let wake = job.wake(&app);
         loop {
-            if let Err(e) = job.run(&app).await {
-                tracing::error!(job = job.name(), error = %e, "background work failed");
-            }
-            let pause = match job.next_due(&app).await {
+            let known = match job.run(&app).await {
+                Ok(known) => known,
+                Err(e) => {
+                    tracing::error!(job = job.name(), error = %e, "background work failed");
+                    None
+                }
+            };
+            let next = match known {
+                Some(next) => Ok(next),
+                None => job.next_due(&app).await,
+            };
+            let pause = match next {
                 Ok(Some(at)) => (at - app.now())
                     .to_std()
                     .unwrap_or(Duration::ZERO)

@@ -22,12 +22,34 @@ const BATCH: i64 = 200;
 
 /// Fire every clock due at `now`; returns how many clock steps were taken.
 pub async fn run_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
+    Ok(match run_due_or_next(app, now).await? {
+        Ran::Fired(n) => n,
+        Ran::NothingDue { .. } => 0,
+    })
+}
+
+/// What a run of the scheduler did.
+pub(crate) enum Ran {
+    /// Fired this many clock steps.
+    Fired(usize),
+    /// Nothing was due; the earliest instant a clock needs attention, as
+    /// read to find that out.
+    NothingDue { next: Option<DateTime<Utc>> },
+}
+
+/// [`run_due`], telling the caller when nothing was due what it read to
+/// know, so the scheduler's loop need not read it again.
+pub(crate) async fn run_due_or_next(app: &App, now: DateTime<Utc>) -> Result<Ran> {
     // Woken for every new order, most often with nothing due yet: a read
     // says so without taking the one writer from the orders being opened.
     let next = clocks::next_due(&mut *app.store.read().await?).await?;
     if next.is_none_or(|at| at > now) {
-        return Ok(0);
+        return Ok(Ran::NothingDue { next });
     }
+    Ok(Ran::Fired(fire_all(app, now).await?))
+}
+
+async fn fire_all(app: &App, now: DateTime<Utc>) -> Result<usize> {
     let mut total = 0;
     loop {
         match fire_batch(app, now, app.config.smtp.is_some()).await {
