@@ -10,5 +10,5 @@ print(next(p["manifest_path"] for p in json.load(sys.stdin)["packages"] if p["na
 amalgamation=$(dirname "$manifest")/sqlite3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cc -O2 -I"$amalgamation" -o "$work/floor" "$here/floor.c" "$amalgamation/sqlite3.c" -lpthread -lm -ldl
+cc -O2 -DSQLITE_DEFAULT_MEMSTATUS=0 -I"$amalgamation" -o "$work/floor" "$here/floor.c" "$amalgamation/sqlite3.c" -lpthread -lm -ldl
 "$work/floor" "$work/floor.db"

@@ -20,6 +20,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Database(sqlx::Error),
+    /// From a bulk load bound directly to SQLite ([`crate::bulk::Loader`]).
+    #[error(transparent)]
+    Load(rusqlite::Error),
 }
 
 /// Unique constraints by name (PostgreSQL) and by `table.column` (SQLite's
@@ -42,18 +45,37 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::Database(db) = &e {
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
-                    let name = db.constraint().unwrap_or_default();
-                    let message = db.message();
-                    let field = UNIQUE_FIELDS
-                        .iter()
-                        .find(|(c, col, _)| *c == name || message.contains(col))
-                        .map_or("id", |(_, _, f)| f);
-                    return StoreError::Conflict { field };
+                    return conflict(db.constraint().unwrap_or_default(), db.message());
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::MissingReference,
                 _ => {}
             }
         }
         StoreError::Database(e)
+    }
+}
+
+/// The conflict a unique constraint reports, by its name or its message.
+fn conflict(name: &str, message: &str) -> StoreError {
+    let field = UNIQUE_FIELDS
+        .iter()
+        .find(|(c, col, _)| *c == name || message.contains(col))
+        .map_or("id", |(_, _, f)| f);
+    StoreError::Conflict { field }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        if let rusqlite::Error::SqliteFailure(code, message) = &e {
+            match code.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    return conflict("", message.as_deref().unwrap_or_default());
+                }
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::MissingReference,
+                _ => {}
+            }
+        }
+        StoreError::Load(e)
     }
 }

@@ -49,14 +49,28 @@ pub async fn append_change(
 
 /// The change log entries for many records of one kind at once: the ids go
 /// as one JSON array, which the engine unfolds into rows, rather than as a
-/// bound value per row.
+/// bound value per row. A [`Loader`](crate::bulk::Loader), which binds in
+/// place, inserts them as rows.
 pub async fn append_changes(
-    tx: &mut Conn,
+    rows: &mut impl crate::bulk::Rows,
     entity: &'static str,
     ids: &[i64],
     kind: Change,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    let Some(tx) = rows.conn() else {
+        let at = at.timestamp_millis();
+        return crate::bulk::insert(
+            rows,
+            "changes (entity, entity_id, kind, at)",
+            4,
+            ids,
+            |v, id| {
+                v.put(entity).put(*id).put(kind.as_str()).put(at);
+            },
+        )
+        .await;
+    };
     let sql = if crate::bulk::is_sqlite(tx) {
         "INSERT INTO changes (entity, entity_id, kind, at) \
          SELECT $1, value, $2, $3 FROM json_each($4)"
@@ -106,34 +120,25 @@ pub async fn audit_record(tx: &mut Conn, a: NewAudit<'_>) -> Result<()> {
     .bind(a.action.to_owned())
     .bind(a.entity)
     .bind(a.entity_id)
-    .bind(a.before.map(|v| v.to_string()))
-    .bind(a.after.map(|v| v.to_string()))
+    .bind(a.before.map(|j| j.to_string()))
+    .bind(a.after.map(|j| j.to_string()))
     .execute(tx)
     .await?;
     Ok(())
 }
 
 /// Many lines of the audit trail at once.
-pub async fn audit_records(tx: &mut Conn, rows: &[NewAudit<'_>]) -> Result<()> {
+pub async fn audit_records(tx: &mut impl crate::bulk::Rows, rows: &[NewAudit<'_>]) -> Result<()> {
     crate::bulk::insert(
         tx,
         "audit (at, actor_id, action, entity, entity_id, before, after)",
         7,
         rows,
-        |q, a| {
-            q.bind(a.at.timestamp_millis())
-                .push(", ")
-                .bind(a.actor_id)
-                .push(", ")
-                .bind(a.action.to_owned());
-            q.push(", ")
-                .bind(a.entity)
-                .push(", ")
-                .bind(a.entity_id)
-                .push(", ");
-            q.bind(a.before.as_ref().map(|v| v.to_string()))
-                .push(", ")
-                .bind(a.after.as_ref().map(|v| v.to_string()));
+        |v, a| {
+            v.put(a.at.timestamp_millis()).put(a.actor_id).put(a.action);
+            v.put(a.entity).put(a.entity_id);
+            v.put(a.before.as_ref().map(|j| j.to_string()))
+                .put(a.after.as_ref().map(|j| j.to_string()));
         },
     )
     .await

@@ -60,6 +60,24 @@ impl Sql {
         self
     }
 
+    /// Bind row values separated by commas.
+    pub fn values<'a>(
+        &mut self,
+        values: impl IntoIterator<Item = crate::bulk::Value<'a>>,
+    ) -> &mut Self {
+        use crate::bulk::Value;
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            match v {
+                Value::Int(n) => self.bind(n),
+                Value::Text(t) => self.bind(t.map(std::borrow::Cow::into_owned)),
+            };
+        }
+        self
+    }
+
     /// The statement, prefixed (e.g. with `EXPLAIN QUERY PLAN`).
     #[cfg(test)]
     pub fn prefixed(mut self, prefix: &str) -> Self {

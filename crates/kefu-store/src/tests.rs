@@ -1,8 +1,7 @@
 //! The lookups agents make on every call must be answered by an index, never
 //! by reading the whole table: checked with SQLite's query plans. And the
 //! SQLite writer and readers kefu keeps itself: a write given up half-way
-//! leaves nothing and frees the writer; readers are capped and reused; a
-//! bulk load's settings are given back when it ends.
+//! leaves nothing and frees the writer; readers are capped and reused.
 
 #![allow(clippy::unwrap_used)]
 
@@ -184,42 +183,4 @@ async fn readers_are_capped_and_come_back_when_dropped() {
     store.close().await;
     assert!(store.read().await.is_err(), "a closed store hands out none");
     assert!(store.begin().await.is_err());
-}
-
-async fn pragma(tx: &mut crate::Conn, name: &str) -> i64 {
-    let sql = format!("PRAGMA {name}");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
-}
-
-#[tokio::test]
-async fn a_bulk_load_widens_the_writers_cache_and_gives_it_back() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let store = Store::open_sqlite(dir.path(), &StoreOptions::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let usual = -i64::from(crate::db::WRITER_CACHE_KIB);
-
-    let mut tx = store.begin().await.unwrap();
-    assert_eq!(pragma(&mut tx, "cache_size").await, usual);
-    crate::bulk::loading(&mut tx, true).await.unwrap();
-    tx.commit().await.unwrap();
-
-    // The settings stay with the writer for the transactions of the load.
-    let mut tx = store.begin().await.unwrap();
-    assert_eq!(pragma(&mut tx, "cache_size").await, -1_048_576);
-    assert_eq!(pragma(&mut tx, "wal_autocheckpoint").await, 100_000);
-    assert_eq!(pragma(&mut tx, "threads").await, 2);
-    crate::bulk::loading(&mut tx, false).await.unwrap();
-    tx.commit().await.unwrap();
-
-    let mut tx = store.begin().await.unwrap();
-    assert_eq!(pragma(&mut tx, "cache_size").await, usual);
-    assert_eq!(pragma(&mut tx, "wal_autocheckpoint").await, 1_000);
-    assert_eq!(pragma(&mut tx, "threads").await, 0);
 }

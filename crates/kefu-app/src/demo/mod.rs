@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 use kefu_core::calendar::Calendar;
 use kefu_core::org::Scope;
-use kefu_store::bulk::{self, Table, reserve_ids};
+use kefu_store::bulk::{self, Load, Rows, Table, reserve_ids};
 use kefu_store::org::{dealers, users};
 use kefu_store::sla::{breaches, clocks, policies};
 use kefu_store::{Change, NewAudit, append_changes, audit_record, customers, tickets, vehicles};
@@ -50,8 +50,8 @@ pub const PASSWORD: &str = "kefu-demo";
 pub const DEFAULT_SEED: u64 = 0x6b65_6675;
 
 /// Rows made and written together.
-const CUSTOMER_BATCH: u64 = 10_000;
-const ORDER_BATCH: u64 = 10_000;
+const CUSTOMER_BATCH: u64 = 50_000;
+const ORDER_BATCH: u64 = 50_000;
 
 /// How much to make.
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +82,14 @@ pub enum Stage {
     /// Building the indexes (and on PostgreSQL adding the foreign keys)
     /// left out while the rows went in.
     Indexes,
+}
+
+/// What a load makes, when, and who hears how far it got.
+#[derive(Clone, Copy)]
+struct Plan<'p> {
+    size: Size,
+    now: DateTime<Utc>,
+    progress: &'p (dyn Fn(Stage, u64, u64) + Sync),
 }
 
 /// What was written.
@@ -141,27 +149,37 @@ pub async fn generate(
     // The rows go in without the secondary indexes, which are built once at
     // the end: on random keys, keeping six B-trees in step row by row costs
     // more than the rows themselves. On PostgreSQL the foreign keys, too,
-    // are added again at the end and checked in one pass.
-    let mut tx = app.store.begin().await?;
-    let mut deferred = bulk::secondary_indexes(&mut tx, LOADED).await?;
-    deferred.extend(bulk::foreign_keys(&mut tx, LOADED).await?);
+    // are added again at the end and checked in one pass. On SQLite the rows
+    // go through SQLite's own statements, on a connection of their own.
+    let deferred = {
+        let mut conn = app.store.read().await?;
+        let mut parts = bulk::secondary_indexes(&mut conn, LOADED).await?;
+        parts.extend(bulk::foreign_keys(&mut conn, LOADED).await?);
+        parts
+    };
+    let mut load = Load::open(&app.store)?;
+    let mut tx = load.begin().await?;
     bulk::set_aside(&mut tx, &deferred).await?;
-    bulk::loading(&mut tx, true).await?;
-    commit(tx).await?;
+    tx.commit().await?;
+    let plan = Plan {
+        size,
+        now,
+        progress,
+    };
     let loaded = async {
-        let owners = write_people(app, &org, size, now, progress, &mut filled).await?;
+        let owners = write_people(&mut load, &org, plan, &mut filled).await?;
         if !owners.is_empty() && size.tickets > 0 {
-            write_orders(app, &org, owners, size, now, progress, &mut filled).await?;
+            write_orders(app, &mut load, &org, owners, plan, &mut filled).await?;
         }
         Ok::<_, AppError>(())
     }
     .await;
     // Built again also when the load failed, so the database is whole.
     progress(Stage::Indexes, 0, deferred.len() as u64);
-    let mut tx = app.store.begin().await?;
+    let mut tx = load.begin().await?;
     bulk::put_back(&mut tx, &deferred).await?;
-    bulk::loading(&mut tx, false).await?;
-    commit(tx).await?;
+    tx.commit().await?;
+    drop(load);
     let mut conn = app.store.begin().await?;
     bulk::analyze(&mut conn, LOADED).await?;
     commit(conn).await?;
@@ -194,13 +212,16 @@ pub async fn generate(
 
 /// Customers and their cars, in batches; returns what orders need of them.
 async fn write_people(
-    app: &App,
+    load: &mut Load<'_>,
     org: &Arc<org::Org>,
-    size: Size,
-    now: DateTime<Utc>,
-    progress: &(dyn Fn(Stage, u64, u64) + Sync),
+    plan: Plan<'_>,
     filled: &mut Filled,
 ) -> Result<Vec<Owner>> {
+    let Plan {
+        size,
+        now,
+        progress,
+    } = plan;
     progress(Stage::Customers, 0, size.customers);
     let (send, mut batches) = mpsc::channel(2);
     let maker = {
@@ -223,39 +244,12 @@ async fn write_people(
     let mut owners = Vec::with_capacity(size.customers as usize);
     while let Some(batch) = batches.recv().await {
         let batch = batch?;
-        let mut tx = app.store.begin().await?;
-        let mut fields = Vec::with_capacity(batch.len());
-        let mut places = Vec::with_capacity(batch.len());
-        for p in batch {
-            fields.push(p.customer);
-            places.push((p.store, p.vehicles));
-        }
-        let ids = customers::insert_many(&mut tx, &fields, now).await?;
-        let mut cars = Vec::new();
-        let mut first_car = Vec::with_capacity(places.len());
-        let mut stores = Vec::with_capacity(places.len());
-        for ((store, vehicles), id) in places.into_iter().zip(&ids) {
-            first_car.push((!vehicles.is_empty()).then_some(cars.len()));
-            stores.push(store);
-            for mut v in vehicles {
-                v.customer_id = *id;
-                cars.push(v);
-            }
-        }
-        let car_ids = vehicles::insert_many(&mut tx, &cars, now).await?;
-        append_changes(&mut tx, "customer", &ids, Change::Created, now).await?;
-        append_changes(&mut tx, "vehicle", &car_ids, Change::Created, now).await?;
-        commit(tx).await?;
-        for (((id, car), store), f) in ids.iter().zip(first_car).zip(stores).zip(&fields) {
-            owners.push(Owner {
-                id: *id,
-                vehicle_id: car.and_then(|c| car_ids.get(c).copied()),
-                store,
-                tier: f.tier,
-            });
-        }
-        filled.customers += ids.len() as u64;
-        filled.vehicles += car_ids.len() as u64;
+        let mut tx = load.begin().await?;
+        let (written, cars) = write_people_batch(&mut tx, batch, now).await?;
+        tx.commit().await?;
+        filled.customers += written.len() as u64;
+        filled.vehicles += cars;
+        owners.extend(written);
         progress(Stage::Customers, filled.customers, size.customers);
     }
     maker.await.map_err(|e| {
@@ -266,16 +260,65 @@ async fn write_people(
     Ok(owners)
 }
 
+/// Store one batch of customers with their cars and change log entries;
+/// returns what orders need of the customers, and how many cars they have.
+async fn write_people_batch(
+    tx: &mut impl Rows,
+    batch: Vec<people::Person>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Owner>, u64)> {
+    let mut fields = Vec::with_capacity(batch.len());
+    let mut places = Vec::with_capacity(batch.len());
+    for p in batch {
+        fields.push(p.customer);
+        places.push((p.store, p.vehicles));
+    }
+    let ids = customers::insert_many(tx, &fields, now).await?;
+    let mut cars = Vec::new();
+    let mut first_car = Vec::with_capacity(places.len());
+    let mut stores = Vec::with_capacity(places.len());
+    for ((store, vehicles), id) in places.into_iter().zip(&ids) {
+        first_car.push((!vehicles.is_empty()).then_some(cars.len()));
+        stores.push(store);
+        for mut v in vehicles {
+            v.customer_id = *id;
+            cars.push(v);
+        }
+    }
+    let car_ids = vehicles::insert_many(tx, &cars, now).await?;
+    append_changes(tx, "customer", &ids, Change::Created, now).await?;
+    append_changes(tx, "vehicle", &car_ids, Change::Created, now).await?;
+    let owners = ids
+        .iter()
+        .zip(first_car)
+        .zip(stores)
+        .zip(&fields)
+        .map(|(((id, car), store), f)| Owner {
+            id: *id,
+            vehicle_id: car.and_then(|c| car_ids.get(c).copied()),
+            store,
+            tier: f.tier,
+        })
+        .collect();
+    let cars_written = car_ids.len() as u64;
+    drop_aside((fields, cars));
+    Ok((owners, cars_written))
+}
+
 /// Work orders with their events, clocks and breaches, in batches.
 async fn write_orders(
     app: &App,
+    load: &mut Load<'_>,
     org: &Arc<org::Org>,
     owners: Vec<Owner>,
-    size: Size,
-    now: DateTime<Utc>,
-    progress: &(dyn Fn(Stage, u64, u64) + Sync),
+    plan: Plan<'_>,
     filled: &mut Filled,
 ) -> Result<()> {
+    let Plan {
+        size,
+        now,
+        progress,
+    } = plan;
     let (policies, calendars, default_calendar) = {
         let mut conn = app.store.read().await?;
         let policies = policies::active(&mut conn).await?;
@@ -325,9 +368,9 @@ async fn write_orders(
         })
     };
     while let Some(batch) = batches.recv().await {
-        let mut tx = app.store.begin().await?;
+        let mut tx = load.begin().await?;
         write_batch(&mut tx, batch, now, filled).await?;
-        commit(tx).await?;
+        tx.commit().await?;
         progress(Stage::Orders, filled.tickets, size.tickets);
     }
     let numbers = maker.await.map_err(|e| {
@@ -337,15 +380,15 @@ async fn write_orders(
     })?;
     let mut days: Vec<(String, i64)> = numbers.last.into_iter().collect();
     days.sort();
-    let mut tx = app.store.begin().await?;
+    let mut tx = load.begin().await?;
     tickets::raise_numbers(&mut tx, &days).await?;
-    commit(tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Store one batch of orders, giving its rows their ids.
 async fn write_batch(
-    tx: &mut kefu_store::Conn,
+    tx: &mut impl Rows,
     mut b: Batch,
     now: DateTime<Utc>,
     filled: &mut Filled,
@@ -378,7 +421,14 @@ async fn write_batch(
     filled.events += b.events.len() as u64;
     filled.clocks += b.clocks.len() as u64;
     filled.breaches += b.breaches.len() as u64;
+    drop_aside(b);
     Ok(())
+}
+
+/// Free a batch's rows on another thread: tens of thousands of small
+/// allocations, which would otherwise hold up the one thread that writes.
+fn drop_aside<T: Send + 'static>(rows: T) {
+    tokio::task::spawn_blocking(move || drop(rows));
 }
 
 /// No customers, no dealers, and no user but the first admin.

@@ -2,10 +2,21 @@
 //! reserved first, then rows go in as multi-row inserts. Used inside a write
 //! transaction, which on SQLite holds the only write lock.
 
+mod load;
+mod sqlite;
+mod values;
+
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::sql::Sql;
 use crate::{Conn, Result, StoreError};
+
+#[cfg(test)]
+mod tests;
+
+pub use load::{Load, LoadTx};
+pub use sqlite::Loader;
+pub use values::{Value, Values};
 
 /// Bound values per statement. On SQLite the statements use anonymous
 /// placeholders, bound by position; numbered ones would be looked up by name,
@@ -53,11 +64,11 @@ impl Table {
 
 /// `n` fresh ids for `table`, ascending, for rows the caller writes in the
 /// same transaction.
-pub async fn reserve_ids(tx: &mut Conn, table: Table, n: usize) -> Result<Vec<i64>> {
+pub async fn reserve_ids(tx: &mut impl Rows, table: Table, n: usize) -> Result<Vec<i64>> {
     if n == 0 {
         return Ok(Vec::new());
     }
-    if !is_sqlite(tx) {
+    if let Some(conn) = tx.conn().filter(|c| !is_sqlite(c)) {
         let mut q = Sql::new("SELECT nextval(pg_get_serial_sequence(");
         q.bind(table.name())
             .push(", 'id')) AS id FROM generate_series(1, ")
@@ -65,49 +76,105 @@ pub async fn reserve_ids(tx: &mut Conn, table: Table, n: usize) -> Result<Vec<i6
             .push(")");
         let mut ids = q
             .query()
-            .fetch_all(tx)
+            .fetch_all(conn)
             .await?
             .iter()
             .map(|r| r.try_get::<i64, _>("id").map_err(StoreError::from))
             .collect::<Result<Vec<_>>>()?;
         ids.sort_unstable();
-        Ok(ids)
-    } else {
-        // SQLite gives a new row max(id) + 1; holding the write lock, we may
-        // take the next n ourselves.
-        let sql = format!("SELECT coalesce(max(id), 0) AS m FROM {}", table.name());
-        let max: i64 = sqlx::query(AssertSqlSafe(sql))
-            .fetch_one(tx)
+        return Ok(ids);
+    }
+    // SQLite gives a new row max(id) + 1; holding the write lock, we may
+    // take the next n ourselves.
+    let sql = format!("SELECT coalesce(max(id), 0) AS m FROM {}", table.name());
+    let max = match tx.target() {
+        Target::Store(conn) => sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(conn)
             .await?
-            .try_get("m")?;
-        Ok((1..=n as i64).map(|i| max + i).collect())
+            .try_get("m")?,
+        Target::Loader(loader) => loader.query_i64(&sql)?,
+    };
+    Ok((1..=n as i64).map(|i| max + i).collect())
+}
+
+/// Where multi-row inserts go: a transaction of the store ([`Conn`], or
+/// [`Tx`](crate::Tx)), or on SQLite a [`Loader`] binding values in place.
+pub trait Rows: Send {
+    fn target(&mut self) -> Target<'_>;
+
+    /// The store's own connection, when the rows go through it.
+    fn conn(&mut self) -> Option<&mut Conn> {
+        match self.target() {
+            Target::Store(conn) => Some(conn),
+            Target::Loader(_) => None,
+        }
+    }
+}
+
+/// What a [`Rows`] writes through.
+pub enum Target<'c> {
+    Store(&'c mut Conn),
+    Loader(&'c mut Loader),
+}
+
+impl Rows for Conn {
+    fn target(&mut self) -> Target<'_> {
+        Target::Store(self)
+    }
+}
+
+impl Rows for crate::Tx {
+    fn target(&mut self) -> Target<'_> {
+        Target::Store(self)
+    }
+}
+
+impl Rows for Loader {
+    fn target(&mut self) -> Target<'_> {
+        Target::Loader(self)
     }
 }
 
 /// Insert `rows` into `head` (`table (col, ...)`, naming `columns` columns)
-/// in as few statements as the engine takes well; `row` binds one row's
-/// values, in the order of the columns.
-pub(crate) async fn insert<T>(
-    tx: &mut Conn,
-    head: &str,
-    columns: usize,
-    rows: &[T],
-    row: impl FnMut(&mut Sql, &T),
-) -> Result<()> {
-    insert_then(tx, head, columns, rows, "", row).await
-}
-
-/// [`insert`], each statement ending with `tail` (an `ON CONFLICT` clause).
-pub(crate) async fn insert_then<T>(
-    tx: &mut Conn,
+/// in as few statements as the engine takes well, each ending with `tail`
+/// (an `ON CONFLICT` clause or nothing); `row` gives one row's values, in
+/// the order of the columns.
+pub(crate) async fn insert_then<T: Sync>(
+    tx: &mut impl Rows,
     head: &str,
     columns: usize,
     rows: &[T],
     tail: &str,
-    mut row: impl FnMut(&mut Sql, &T),
+    row: impl for<'r> FnMut(&mut Values<'r>, &'r T) + Send,
 ) -> Result<()> {
-    let sqlite = is_sqlite(tx);
+    match tx.target() {
+        Target::Store(conn) => insert_through(conn, head, columns, rows, tail, row).await,
+        Target::Loader(loader) => loader.insert(head, columns, rows, tail, row),
+    }
+}
+
+/// [`insert_then`] without a tail.
+pub(crate) async fn insert<T: Sync>(
+    tx: &mut impl Rows,
+    head: &str,
+    columns: usize,
+    rows: &[T],
+    row: impl for<'r> FnMut(&mut Values<'r>, &'r T) + Send,
+) -> Result<()> {
+    insert_then(tx, head, columns, rows, "", row).await
+}
+
+async fn insert_through<T: Sync>(
+    conn: &mut Conn,
+    head: &str,
+    columns: usize,
+    rows: &[T],
+    tail: &str,
+    mut row: impl for<'r> FnMut(&mut Values<'r>, &'r T) + Send,
+) -> Result<()> {
+    let sqlite = is_sqlite(conn);
     let mut build = |chunk: &[T]| {
+        let mut values = Values::default();
         let mut q = if sqlite {
             Sql::anonymous("INSERT INTO ")
         } else {
@@ -119,7 +186,9 @@ pub(crate) async fn insert_then<T>(
                 q.push(", ");
             }
             q.push("(");
-            row(&mut q, r);
+            row(&mut values, r);
+            debug_assert_eq!(values.len(), columns, "{head}");
+            q.values(values.drain());
             q.push(")");
         }
         q.push(tail);
@@ -130,7 +199,7 @@ pub(crate) async fn insert_then<T>(
     let mut chunks = rows.chunks(rows_per_statement(columns, sqlite));
     let mut next = chunks.next().map(&mut build);
     while let Some(q) = next.take() {
-        let running = q.query().execute(&mut *tx);
+        let running = q.query().execute(&mut *conn);
         let (done, following) = tokio::join!(running, async { chunks.next().map(&mut build) });
         done?;
         next = following;
@@ -216,50 +285,32 @@ pub async fn foreign_keys(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SetAsi
 }
 
 /// Drop these parts of the schema.
-pub async fn set_aside(tx: &mut Conn, parts: &[SetAside]) -> Result<()> {
+pub async fn set_aside(tx: &mut impl Rows, parts: &[SetAside]) -> Result<()> {
     for p in parts {
-        sqlx::raw_sql(AssertSqlSafe(p.drop.clone()))
-            .execute(&mut *tx)
-            .await?;
+        execute(tx, &p.drop).await?;
     }
     Ok(())
 }
 
 /// Make them again, in order: an index is built, a key checked against
 /// every row.
-pub async fn put_back(tx: &mut Conn, parts: &[SetAside]) -> Result<()> {
+pub async fn put_back(tx: &mut impl Rows, parts: &[SetAside]) -> Result<()> {
     for p in parts {
-        sqlx::raw_sql(AssertSqlSafe(p.make.clone()))
-            .execute(&mut *tx)
-            .await?;
+        execute(tx, &p.make).await?;
     }
     Ok(())
 }
 
-/// Settings of SQLite's writer for filling an empty database in one go, on
-/// the connection of `tx`, and back; nothing on PostgreSQL.
-///
-/// While loading, the writer keeps up to 1 GiB of pages (the unique indexes
-/// and the parents that foreign keys look up are touched at random, and at a
-/// million rows outgrow the usual cache), copies its log into the database
-/// every 400 MB rather than every 4 MB (pages written by several batches are
-/// copied once), and sorts for the index builds on a second thread.
-pub async fn loading(tx: &mut Conn, on: bool) -> Result<()> {
-    if !is_sqlite(tx) {
-        return Ok(());
+/// Run a statement of kefu's own, without values.
+async fn execute(tx: &mut impl Rows, sql: &str) -> Result<()> {
+    match tx.target() {
+        Target::Store(conn) => {
+            sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                .execute(conn)
+                .await?;
+        }
+        Target::Loader(loader) => loader.execute(sql)?,
     }
-    let pragmas = if on {
-        "PRAGMA cache_size = -1048576; PRAGMA wal_autocheckpoint = 100000; PRAGMA threads = 2;"
-            .to_owned()
-    } else {
-        format!(
-            "PRAGMA cache_size = -{}; PRAGMA wal_autocheckpoint = 1000; PRAGMA threads = 0;",
-            crate::db::WRITER_CACHE_KIB
-        )
-    };
-    sqlx::raw_sql(AssertSqlSafe(pragmas))
-        .execute(&mut *tx)
-        .await?;
     Ok(())
 }
 

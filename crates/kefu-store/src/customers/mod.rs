@@ -51,7 +51,7 @@ pub async fn insert(tx: &mut Conn, f: &CustomerFields, now: DateTime<Utc>) -> Re
 
 /// Insert many customers in a few statements; returns their ids in order.
 pub async fn insert_many(
-    tx: &mut Conn,
+    tx: &mut impl crate::bulk::Rows,
     rows: &[CustomerFields],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>> {
@@ -64,43 +64,24 @@ pub async fn insert_many(
              dealer_id, owner_id, source, tier, tags, needs, created_at, updated_at)",
         17,
         &rows,
-        |q, (id, f)| {
-            q.bind(*id)
-                .push(", ")
-                .bind(f.kind.as_str())
-                .push(", ")
-                .bind(f.name.clone());
-            q.push(", ")
-                .bind(f.phone.as_str().to_owned())
-                .push(", ")
-                .bind(phones_json(f));
-            q.push(", ")
-                .bind(f.wechat.clone())
-                .push(", ")
-                .bind(f.gender.map(|g| g.as_str()));
-            q.push(", ")
-                .bind(row::date_text(f.birthday))
-                .push(", ")
-                .bind(f.address.clone());
-            q.push(", ").bind(f.dealer_id).push(", ").bind(f.owner_id);
-            q.push(", ")
-                .bind(f.source.clone())
-                .push(", ")
-                .bind(f.tier.map(|t| t.as_str()));
-            q.push(", ")
-                .bind(row::to_json(&f.tags))
-                .push(", ")
-                .bind(row::to_json(&f.needs));
-            q.push(", ").bind(at).push(", ").bind(at);
+        |v, (id, f)| {
+            v.put(*id).put(f.kind.as_str()).put(&f.name);
+            v.put(f.phone.as_str()).put(phones_json(f));
+            v.put(&f.wechat).put(f.gender.map(|g| g.as_str()));
+            v.put(row::date_text(f.birthday)).put(&f.address);
+            v.put(f.dealer_id).put(f.owner_id);
+            v.put(&f.source).put(f.tier.map(|t| t.as_str()));
+            v.put(row::to_json(&f.tags)).put(row::to_json(&f.needs));
+            v.put(at).put(at);
         },
     )
     .await?;
-    let phones: Vec<(i64, String, i64)> = rows
+    let phones: Vec<(i64, &str, i64)> = rows
         .iter()
         .flat_map(|(id, f)| {
             f.phones()
                 .enumerate()
-                .map(move |(i, p)| (*id, p.as_str().to_owned(), i64::from(i == 0)))
+                .map(move |(i, p)| (*id, p.as_str(), i64::from(i == 0)))
         })
         .collect();
     bulk::insert(
@@ -108,12 +89,8 @@ pub async fn insert_many(
         "customer_phones (customer_id, phone, is_primary)",
         3,
         &phones,
-        |q, (id, phone, primary)| {
-            q.bind(*id)
-                .push(", ")
-                .bind(phone.clone())
-                .push(", ")
-                .bind(*primary);
+        |v, (id, phone, primary)| {
+            v.put(*id).put(*phone).put(*primary);
         },
     )
     .await?;

@@ -5,7 +5,7 @@
 mod sqlite;
 
 use std::ops::{Deref, DerefMut};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,6 +53,8 @@ enum Engine {
     Sqlite {
         writer: Arc<sqlite::Writer>,
         readers: Arc<sqlite::Readers>,
+        file: PathBuf,
+        busy: Duration,
     },
     Postgres {
         pool: AnyPool,
@@ -97,6 +99,8 @@ impl Store {
             engine: Engine::Sqlite {
                 writer: Arc::new(writer),
                 readers,
+                file,
+                busy: opts.busy_timeout,
             },
         })
     }
@@ -140,6 +144,15 @@ impl Store {
         })
     }
 
+    /// On SQLite, a connection of its own for filling the database in bulk
+    /// ([`crate::bulk::Loader`]); `None` on PostgreSQL.
+    pub fn loader(&self) -> Result<Option<crate::bulk::Loader>> {
+        match &self.engine {
+            Engine::Sqlite { file, busy, .. } => Ok(Some(crate::bulk::Loader::open(file, *busy)?)),
+            Engine::Postgres { .. } => Ok(None),
+        }
+    }
+
     /// A connection for reads.
     pub async fn read(&self) -> Result<ReadConn> {
         Ok(match &self.engine {
@@ -151,7 +164,9 @@ impl Store {
     /// Close every connection; SQLite checkpoints its WAL on the last close.
     pub async fn close(&self) {
         match &self.engine {
-            Engine::Sqlite { writer, readers } => {
+            Engine::Sqlite {
+                writer, readers, ..
+            } => {
                 readers.close().await;
                 writer.close().await;
             }

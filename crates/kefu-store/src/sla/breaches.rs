@@ -24,28 +24,21 @@ pub struct NewBreach {
 }
 
 /// Store many breaches at once.
-pub async fn insert_many(tx: &mut Conn, rows: &[NewBreach]) -> Result<()> {
+pub async fn insert_many(tx: &mut impl crate::bulk::Rows, rows: &[NewBreach]) -> Result<()> {
     crate::bulk::insert(
         tx,
         "breaches (ticket_id, clock_id, kind, step, level, dealer_id, department_id, \
          assignee_id, due_at, actual_at, recorded_at)",
         11,
         rows,
-        |q, b| {
-            q.bind(b.ticket_id).push(", ").bind(b.clock_id).push(", ");
-            q.bind(b.kind)
-                .push(", ")
-                .bind(b.step)
-                .push(", ")
-                .bind(b.level);
-            q.push(", ")
-                .bind(b.dealer_id)
-                .push(", ")
-                .bind(b.department_id);
-            q.push(", ").bind(b.assignee_id).push(", ");
-            q.bind(b.due_at.timestamp_millis()).push(", ");
-            q.bind(b.actual_at.map(|a| a.timestamp_millis())).push(", ");
-            q.bind(b.recorded_at.timestamp_millis());
+        |v, b| {
+            v.put(b.ticket_id).put(b.clock_id);
+            v.put(b.kind).put(b.step).put(b.level);
+            v.put(b.dealer_id).put(b.department_id);
+            v.put(b.assignee_id);
+            v.put(b.due_at.timestamp_millis());
+            v.put(b.actual_at.map(|a| a.timestamp_millis()));
+            v.put(b.recorded_at.timestamp_millis());
         },
     )
     .await

@@ -31,36 +31,19 @@ pub async fn start(
          department_id, started_at, minutes, due_at, warn_at, next_at)",
         13,
         plans,
-        |q, p| {
+        |v, p| {
             let next_at = match p.warn_at {
                 Some(w) if w < p.due_at => w,
                 _ => p.due_at,
             };
-            q.bind(ticket_id)
-                .push(", ")
-                .bind(p.kind.as_str())
-                .push(", ");
-            q.bind(p.step)
-                .push(", ")
-                .bind(p.target.map(|t| t.as_str()))
-                .push(", ");
-            q.bind(place.policy_id)
-                .push(", ")
-                .bind(place.calendar_id)
-                .push(", ");
-            q.bind(place.dealer_id)
-                .push(", ")
-                .bind(place.department_id)
-                .push(", ");
-            q.bind(started_at.timestamp_millis())
-                .push(", ")
-                .bind(p.minutes)
-                .push(", ");
-            q.bind(p.due_at.timestamp_millis())
-                .push(", ")
-                .bind(p.warn_at.map(|w| w.timestamp_millis()))
-                .push(", ");
-            q.bind(next_at.timestamp_millis());
+            v.put(ticket_id).put(p.kind.as_str());
+            v.put(p.step).put(p.target.map(|t| t.as_str()));
+            v.put(place.policy_id).put(place.calendar_id);
+            v.put(place.dealer_id).put(place.department_id);
+            v.put(started_at.timestamp_millis()).put(p.minutes);
+            v.put(p.due_at.timestamp_millis())
+                .put(p.warn_at.map(|w| w.timestamp_millis()));
+            v.put(next_at.timestamp_millis());
         },
     )
     .await
@@ -81,7 +64,7 @@ pub async fn stop(tx: &mut Conn, ids: &[i64], at: DateTime<Utc>) -> Result<()> {
 
 /// Store many clocks, in any state, with their ids reserved: for generated
 /// data.
-pub async fn insert_many(tx: &mut Conn, rows: &[Clock]) -> Result<()> {
+pub async fn insert_many(tx: &mut impl crate::bulk::Rows, rows: &[Clock]) -> Result<()> {
     let ms = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp_millis());
     crate::bulk::insert(
         tx,
@@ -90,36 +73,19 @@ pub async fn insert_many(tx: &mut Conn, rows: &[Clock]) -> Result<()> {
          remaining_minutes, stopped_at, fired_at, breached, next_at)",
         20,
         rows,
-        |q, c| {
-            q.bind(c.id).push(", ").bind(c.ticket_id).push(", ");
-            q.bind(c.kind.as_str()).push(", ").bind(c.step).push(", ");
-            q.bind(c.target.map(|t| t.as_str())).push(", ");
-            q.bind(c.policy_id)
-                .push(", ")
-                .bind(c.calendar_id)
-                .push(", ");
-            q.bind(c.dealer_id)
-                .push(", ")
-                .bind(c.department_id)
-                .push(", ");
-            q.bind(c.started_at.timestamp_millis()).push(", ");
-            q.bind(c.minutes)
-                .push(", ")
-                .bind(c.due_at.timestamp_millis());
-            q.push(", ")
-                .bind(ms(c.warn_at))
-                .push(", ")
-                .bind(ms(c.warned_at));
-            q.push(", ")
-                .bind(ms(c.paused_at))
-                .push(", ")
-                .bind(c.remaining_minutes);
-            q.push(", ")
-                .bind(ms(c.stopped_at))
-                .push(", ")
-                .bind(ms(c.fired_at));
-            q.push(", ").bind(i64::from(c.breached));
-            q.push(", ").bind(ms(c.next_at()));
+        |v, c| {
+            v.put(c.id).put(c.ticket_id);
+            v.put(c.kind.as_str()).put(c.step);
+            v.put(c.target.map(|t| t.as_str()));
+            v.put(c.policy_id).put(c.calendar_id);
+            v.put(c.dealer_id).put(c.department_id);
+            v.put(c.started_at.timestamp_millis());
+            v.put(c.minutes).put(c.due_at.timestamp_millis());
+            v.put(ms(c.warn_at)).put(ms(c.warned_at));
+            v.put(ms(c.paused_at)).put(c.remaining_minutes);
+            v.put(ms(c.stopped_at)).put(ms(c.fired_at));
+            v.put(i64::from(c.breached));
+            v.put(ms(c.next_at()));
         },
     )
     .await

@@ -37,24 +37,17 @@ pub async fn insert_event(
 }
 
 /// Store many events with their ids reserved, for generated data.
-pub async fn insert_events(tx: &mut Conn, rows: &[TicketEvent]) -> Result<()> {
+pub async fn insert_events(tx: &mut impl crate::bulk::Rows, rows: &[TicketEvent]) -> Result<()> {
     crate::bulk::insert(
         tx,
         "ticket_events (id, ticket_id, kind, at, actor_id, data)",
         6,
         rows,
-        |q, e| {
-            q.bind(e.id)
-                .push(", ")
-                .bind(e.ticket_id)
-                .push(", ")
-                .bind(e.kind.clone());
-            q.push(", ")
-                .bind(e.at.timestamp_millis())
-                .push(", ")
-                .bind(e.actor_id)
-                .push(", ")
-                .bind(e.data.to_string());
+        |v, e| {
+            v.put(e.id).put(e.ticket_id).put(&e.kind);
+            v.put(e.at.timestamp_millis())
+                .put(e.actor_id)
+                .put(e.data.to_string());
         },
     )
     .await

@@ -13,6 +13,7 @@ use kefu_core::sla::Clock;
 use kefu_core::tickets::{Category, Channel, Level, Priority, Status, Ticket};
 use sqlx::any::AnyRow;
 
+use crate::bulk::{Rows, Values};
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
 
@@ -38,7 +39,7 @@ pub async fn next_numbers(tx: &mut Conn, day: &str, count: i64) -> Result<i64> {
 /// Store many orders whose ids were reserved with
 /// [`bulk::reserve_ids`](crate::bulk::reserve_ids): new orders opened
 /// together, or generated data.
-pub async fn insert_many(tx: &mut Conn, rows: &[Ticket]) -> Result<()> {
+pub async fn insert_many(tx: &mut impl Rows, rows: &[Ticket]) -> Result<()> {
     crate::bulk::insert(
         tx,
         "tickets (id, number, customer_id, vehicle_id, dealer_id, department_id, assignee_id, \
@@ -47,9 +48,9 @@ pub async fn insert_many(tx: &mut Conn, rows: &[Ticket]) -> Result<()> {
          updated_at, resolved_at, closed_at)",
         26,
         rows,
-        |q, t| {
-            q.bind(t.id).push(", ").bind(t.number.clone()).push(", ");
-            bind_fields(q, t);
+        |v, t| {
+            v.put(t.id).put(&t.number);
+            fields(t, v);
         },
     )
     .await
@@ -57,7 +58,7 @@ pub async fn insert_many(tx: &mut Conn, rows: &[Ticket]) -> Result<()> {
 
 /// Raise the last numbers given out per day (`20261123`) to at least these,
 /// after orders were stored with [`insert_many`].
-pub async fn raise_numbers(tx: &mut Conn, days: &[(String, i64)]) -> Result<()> {
+pub async fn raise_numbers(tx: &mut impl Rows, days: &[(String, i64)]) -> Result<()> {
     crate::bulk::insert_then(
         tx,
         "ticket_numbers (day, last)",
@@ -65,8 +66,8 @@ pub async fn raise_numbers(tx: &mut Conn, days: &[(String, i64)]) -> Result<()> 
         days,
         " ON CONFLICT (day) DO UPDATE SET last = CASE WHEN excluded.last > ticket_numbers.last \
          THEN excluded.last ELSE ticket_numbers.last END",
-        |q, (day, last)| {
-            q.bind(day.clone()).push(", ").bind(*last);
+        |v, (day, last)| {
+            v.put(day).put(*last);
         },
     )
     .await
@@ -80,60 +81,32 @@ pub async fn update(tx: &mut Conn, t: &Ticket) -> Result<bool> {
          resolution, close_reason, satisfaction, callback_attempts, policy_id, created_at, updated_at, \
          resolved_at, closed_at) = (",
     );
-    bind_fields(&mut q, t);
+    let mut v = Values::default();
+    fields(t, &mut v);
+    q.values(v.drain());
     q.push(") WHERE id = ").bind(t.id);
     expect_one(q.query().execute(tx).await?)
 }
 
-fn bind_fields(q: &mut Sql, t: &Ticket) {
+/// Every changeable column of an order, in the order of [`update`]'s list.
+fn fields<'a>(t: &'a Ticket, v: &mut Values<'a>) {
     let ms = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp_millis());
-    q.bind(t.customer_id)
-        .push(", ")
-        .bind(t.vehicle_id)
-        .push(", ")
-        .bind(t.dealer_id);
-    q.push(", ")
-        .bind(t.department_id)
-        .push(", ")
-        .bind(t.assignee_id);
-    q.push(", ")
-        .bind(t.channel.as_str())
-        .push(", ")
-        .bind(t.category.as_str());
-    q.push(", ")
-        .bind(t.priority.as_str())
-        .push(", ")
-        .bind(t.subject.clone());
-    q.push(", ")
-        .bind(t.description.clone())
-        .push(", ")
-        .bind(t.status.as_str());
-    q.push(", ")
-        .bind(t.level.as_str())
-        .push(", ")
-        .bind(t.before_wait.map(|s| s.as_str()));
-    q.push(", ")
-        .bind(t.received_at.timestamp_millis())
-        .push(", ")
-        .bind(t.created_by);
-    q.push(", ")
-        .bind(t.resolution.clone())
-        .push(", ")
-        .bind(t.close_reason.clone());
-    q.push(", ")
-        .bind(t.satisfaction)
-        .push(", ")
-        .bind(t.callback_attempts)
-        .push(", ")
-        .bind(t.policy_id);
-    q.push(", ")
-        .bind(t.created_at.timestamp_millis())
-        .push(", ")
-        .bind(t.updated_at.timestamp_millis());
-    q.push(", ")
-        .bind(ms(t.resolved_at))
-        .push(", ")
-        .bind(ms(t.closed_at));
+    v.put(t.customer_id).put(t.vehicle_id).put(t.dealer_id);
+    v.put(t.department_id).put(t.assignee_id);
+    v.put(t.channel.as_str()).put(t.category.as_str());
+    v.put(t.priority.as_str())
+        .put(&t.subject)
+        .put(&t.description);
+    v.put(t.status.as_str()).put(t.level.as_str());
+    v.put(t.before_wait.map(|s| s.as_str()));
+    v.put(t.received_at.timestamp_millis()).put(t.created_by);
+    v.put(&t.resolution).put(&t.close_reason);
+    v.put(t.satisfaction)
+        .put(t.callback_attempts)
+        .put(t.policy_id);
+    v.put(t.created_at.timestamp_millis())
+        .put(t.updated_at.timestamp_millis());
+    v.put(ms(t.resolved_at)).put(ms(t.closed_at));
 }
 
 pub async fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<Ticket>> {

@@ -55,7 +55,7 @@ pub async fn insert(tx: &mut Conn, f: &VehicleFields, now: DateTime<Utc>) -> Res
 
 /// Insert many vehicles in a few statements; returns their ids in order.
 pub async fn insert_many(
-    tx: &mut Conn,
+    tx: &mut impl bulk::Rows,
     rows: &[VehicleFields],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>> {
@@ -63,35 +63,30 @@ pub async fn insert_many(
     let at = now.timestamp_millis();
     let rows: Vec<(i64, &VehicleFields)> = ids.iter().copied().zip(rows).collect();
     bulk::insert(
-            tx,
-            "vehicles (id, customer_id, vin, vin_last6, plate, brand, model, trim, color, \
-             purchased_on, delivered_on, registered_on, manufactured_on, mileage_km, mileage_read_on, \
-             compulsory_insurance_expires_on, commercial_insurance_expires_on, dealer_id, active, \
-             created_at, updated_at)",
-            21,
-            &rows,
-            |q, (id, f)| {
-                q.bind(*id).push(", ").bind(f.customer_id).push(", ").bind(f.vin.as_str().to_owned());
-                q.push(", ").bind(f.vin.last6().to_owned());
-                q.push(", ").bind(f.plate.as_ref().map(|p| p.as_str().to_owned()));
-                q.push(", ").bind(f.brand.clone()).push(", ").bind(f.model.clone());
-                q.push(", ").bind(f.trim.clone()).push(", ").bind(f.color.clone());
-                q.push(", ").binds([
-                    row::date_text(f.purchased_on),
-                    row::date_text(f.delivered_on),
-                    row::date_text(f.registered_on),
-                    row::date_text(f.manufactured_on),
-                ]);
-                q.push(", ").bind(f.mileage_km).push(", ").bind(row::date_text(f.mileage_read_on));
-                q.push(", ").binds([
-                    row::date_text(f.compulsory_insurance_expires_on),
-                    row::date_text(f.commercial_insurance_expires_on),
-                ]);
-                q.push(", ").bind(f.dealer_id).push(", ").bind(i64::from(f.active));
-                q.push(", ").bind(at).push(", ").bind(at);
-            },
-        )
-        .await?;
+        tx,
+        "vehicles (id, customer_id, vin, vin_last6, plate, brand, model, trim, color, \
+         purchased_on, delivered_on, registered_on, manufactured_on, mileage_km, mileage_read_on, \
+         compulsory_insurance_expires_on, commercial_insurance_expires_on, dealer_id, active, \
+         created_at, updated_at)",
+        21,
+        &rows,
+        |v, (id, f)| {
+            v.put(*id).put(f.customer_id).put(f.vin.as_str());
+            v.put(f.vin.last6())
+                .put(f.plate.as_ref().map(|p| p.as_str()));
+            v.put(&f.brand).put(&f.model).put(&f.trim).put(&f.color);
+            v.put(row::date_text(f.purchased_on))
+                .put(row::date_text(f.delivered_on))
+                .put(row::date_text(f.registered_on))
+                .put(row::date_text(f.manufactured_on));
+            v.put(f.mileage_km).put(row::date_text(f.mileage_read_on));
+            v.put(row::date_text(f.compulsory_insurance_expires_on))
+                .put(row::date_text(f.commercial_insurance_expires_on));
+            v.put(f.dealer_id).put(i64::from(f.active));
+            v.put(at).put(at);
+        },
+    )
+    .await?;
     Ok(ids)
 }
 
