@@ -50,8 +50,8 @@ pub const PASSWORD: &str = "kefu-demo";
 pub const DEFAULT_SEED: u64 = 0x6b65_6675;
 
 /// Rows made and written together.
-const CUSTOMER_BATCH: u64 = 50_000;
-const ORDER_BATCH: u64 = 50_000;
+const CUSTOMER_BATCH: u64 = 20_000;
+const ORDER_BATCH: u64 = 20_000;
 
 /// How much to make.
 #[derive(Debug, Clone, Copy)]
