@@ -49,8 +49,8 @@ pub async fn append_change(
 
 /// The change log entries for many records of one kind at once: the ids go
 /// as one JSON array, which the engine unfolds into rows, rather than as a
-/// bound value per row. A [`Loader`](crate::bulk::Loader), which binds in
-/// place, inserts them as rows.
+/// bound value per row. A bulk load on SQLite, which binds in place,
+/// inserts them as rows.
 pub async fn append_changes(
     rows: &mut impl crate::bulk::Rows,
     entity: &'static str,
@@ -120,8 +120,8 @@ pub async fn audit_record(tx: &mut Conn, a: NewAudit<'_>) -> Result<()> {
     .bind(a.action.to_owned())
     .bind(a.entity)
     .bind(a.entity_id)
-    .bind(a.before.map(|j| j.to_string()))
-    .bind(a.after.map(|j| j.to_string()))
+    .bind(a.before.map(|v| v.to_string()))
+    .bind(a.after.map(|v| v.to_string()))
     .execute(tx)
     .await?;
     Ok(())

@@ -98,7 +98,8 @@ pub async fn reserve_ids(tx: &mut impl Rows, table: Table, n: usize) -> Result<V
 }
 
 /// Where multi-row inserts go: a transaction of the store ([`Conn`], or
-/// [`Tx`](crate::Tx)), or on SQLite a [`Loader`] binding values in place.
+/// [`Tx`](crate::Tx)), or of a bulk load ([`LoadTx`]), which on SQLite
+/// binds values in place.
 pub trait Rows: Send {
     fn target(&mut self) -> Target<'_>;
 
@@ -126,12 +127,6 @@ impl Rows for Conn {
 impl Rows for crate::Tx {
     fn target(&mut self) -> Target<'_> {
         Target::Store(self)
-    }
-}
-
-impl Rows for Loader {
-    fn target(&mut self) -> Target<'_> {
-        Target::Loader(self)
     }
 }
 

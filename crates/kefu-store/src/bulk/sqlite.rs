@@ -52,16 +52,16 @@ impl Loader {
     }
 
     /// Begin a transaction, holding SQLite's write lock from the start.
-    pub fn begin(&mut self) -> Result<()> {
+    pub(crate) fn begin(&mut self) -> Result<()> {
         Ok(blocking(|| self.conn.execute_batch("BEGIN IMMEDIATE"))?)
     }
 
-    pub fn commit(&mut self) -> Result<()> {
+    pub(crate) fn commit(&mut self) -> Result<()> {
         Ok(blocking(|| self.conn.execute_batch("COMMIT"))?)
     }
 
     /// Roll back the transaction in progress, if any.
-    pub fn rollback(&mut self) -> Result<()> {
+    pub(crate) fn rollback(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("ROLLBACK")?;
         }
@@ -91,12 +91,17 @@ impl Loader {
         mut row: impl for<'r> FnMut(&mut Values<'r>, &'r T),
     ) -> Result<()> {
         let per = rows_per_statement(columns, true);
+        // Full chunks share one statement, kept prepared; only a shorter
+        // last chunk needs another.
+        let full = statement(head, columns, per, tail);
         let mut values = Values::default();
         for chunk in rows.chunks(per) {
-            // Full chunks share one statement, kept prepared.
-            let mut stmt =
+            let mut stmt = if chunk.len() == per {
+                self.conn.prepare_cached(&full)?
+            } else {
                 self.conn
-                    .prepare_cached(&statement(head, columns, chunk.len(), tail))?;
+                    .prepare_cached(&statement(head, columns, chunk.len(), tail))?
+            };
             let mut at = 1;
             for r in chunk {
                 row(&mut values, r);

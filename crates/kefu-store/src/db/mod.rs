@@ -146,7 +146,7 @@ impl Store {
 
     /// On SQLite, a connection of its own for filling the database in bulk
     /// ([`crate::bulk::Loader`]); `None` on PostgreSQL.
-    pub fn loader(&self) -> Result<Option<crate::bulk::Loader>> {
+    pub(crate) fn loader(&self) -> Result<Option<crate::bulk::Loader>> {
         match &self.engine {
             Engine::Sqlite { file, busy, .. } => Ok(Some(crate::bulk::Loader::open(file, *busy)?)),
             Engine::Postgres { .. } => Ok(None),
