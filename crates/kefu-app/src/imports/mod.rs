@@ -13,6 +13,7 @@ mod lookups;
 mod sheet;
 mod values;
 mod vehicles;
+mod workbook;
 
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ use crate::journal::commit;
 use crate::{Actor, App, Result};
 
 pub use sheet::MAX_ROWS;
+pub use workbook::{MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED_BYTES};
 
 /// Rows written between two progress reports.
 const BATCH: usize = 1_000;

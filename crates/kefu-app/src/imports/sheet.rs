@@ -2,9 +2,7 @@
 //! worksheet of an Excel workbook. Everything after this works on text, so
 //! both formats obey exactly the same rules.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use calamine::DataRef;
 use csv::StringRecord;
 
 use super::Format;
@@ -41,7 +39,7 @@ pub(super) fn read(format: Format, data: &[u8]) -> Result<Table> {
     }
     let table = match format {
         Format::Csv => read_csv(data)?,
-        Format::Xlsx => read_xlsx(data)?,
+        Format::Xlsx => super::workbook::read(data)?,
     };
     table.ok_or_else(|| {
         AppError::invalid(
@@ -52,7 +50,7 @@ pub(super) fn read(format: Format, data: &[u8]) -> Result<Table> {
     })
 }
 
-fn too_many_rows() -> AppError {
+pub(super) fn too_many_rows() -> AppError {
     AppError::invalid(
         "file",
         "too_many_rows",
@@ -60,7 +58,7 @@ fn too_many_rows() -> AppError {
     )
 }
 
-fn is_blank(record: &StringRecord) -> bool {
+pub(super) fn is_blank(record: &StringRecord) -> bool {
     record.iter().all(|c| c.trim().is_empty())
 }
 
@@ -138,74 +136,36 @@ fn delimiter(data: &[u8]) -> u8 {
     }
 }
 
-fn read_xlsx(data: &[u8]) -> Result<Option<Table>> {
-    let unreadable = |e: calamine::XlsxError| {
-        AppError::invalid(
-            "file",
-            "invalid_xlsx",
-            format!("the file is not a readable .xlsx workbook: {e}"),
-        )
-    };
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(data)).map_err(unreadable)?;
-    let Some(sheet) = workbook.worksheet_range_at(0) else {
-        return Ok(None);
-    };
-    let sheet = sheet.map_err(unreadable)?;
-    let first_row = sheet.start().map_or(0, |(row, _)| row as usize);
-    let mut header = None;
-    let mut rows = Vec::new();
-    let mut text = String::new();
-    for (i, cells) in sheet.rows().enumerate() {
-        let mut record = StringRecord::with_capacity(64, cells.len());
-        for cell in cells {
-            text.clear();
-            cell_text(cell, &mut text);
-            record.push_field(&text);
-        }
-        if is_blank(&record) {
-            continue;
-        }
-        if header.is_none() {
-            header = Some(record);
-            continue;
-        }
-        if rows.len() == MAX_ROWS {
-            return Err(too_many_rows());
-        }
-        rows.push(Row {
-            line: first_row + i + 1,
-            cells: record,
-        });
-    }
-    Ok(header.map(|header| Table { header, rows }))
-}
-
 /// A cell as the text a person sees in it, for the fields kefu imports: a
 /// date cell is `YYYY-MM-DD`, and a whole number has no `.0` (phones are
 /// often typed into numeric cells).
-fn cell_text(cell: &Data, out: &mut String) {
+pub(super) fn cell_text(cell: &DataRef<'_>, out: &mut String) {
     use std::fmt::Write;
     // Writing into a String cannot fail.
     let _ = match cell {
-        Data::Empty => Ok(()),
-        Data::String(s) | Data::DurationIso(s) => {
+        DataRef::Empty => Ok(()),
+        DataRef::SharedString(s) => {
             out.push_str(s);
             Ok(())
         }
-        Data::Int(i) => write!(out, "{i}"),
-        Data::Float(f) => write_number(out, *f),
-        Data::Bool(b) => write!(out, "{b}"),
-        Data::DateTime(d) if d.is_datetime() => {
+        DataRef::String(s) | DataRef::DurationIso(s) => {
+            out.push_str(s);
+            Ok(())
+        }
+        DataRef::Int(i) => write!(out, "{i}"),
+        DataRef::Float(f) => write_number(out, *f),
+        DataRef::Bool(b) => write!(out, "{b}"),
+        DataRef::DateTime(d) if d.is_datetime() => {
             let (y, m, d, ..) = d.to_ymd_hms_milli();
             write!(out, "{y:04}-{m:02}-{d:02}")
         }
-        Data::DateTime(d) => write_number(out, d.as_f64()),
+        DataRef::DateTime(d) => write_number(out, d.as_f64()),
         // `2024-03-15T00:00:00`: the date is what matters here.
-        Data::DateTimeIso(s) => {
+        DataRef::DateTimeIso(s) => {
             out.push_str(s.split_once('T').map_or(s.as_str(), |(date, _)| date));
             Ok(())
         }
-        Data::Error(e) => write!(out, "{e}"),
+        DataRef::Error(e) => write!(out, "{e}"),
     };
 }
 
@@ -222,9 +182,20 @@ fn write_number(out: &mut String, f: f64) -> std::fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calamine::{ExcelDateTime, ExcelDateTimeType};
+    use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 
     fn text(cell: Data) -> String {
+        let cell = match cell {
+            Data::Int(i) => DataRef::Int(i),
+            Data::Float(f) => DataRef::Float(f),
+            Data::String(s) => DataRef::String(s),
+            Data::Bool(b) => DataRef::Bool(b),
+            Data::DateTime(d) => DataRef::DateTime(d),
+            Data::DateTimeIso(s) => DataRef::DateTimeIso(s),
+            Data::DurationIso(s) => DataRef::DurationIso(s),
+            Data::Error(e) => DataRef::Error(e),
+            Data::Empty => DataRef::Empty,
+        };
         let mut s = String::new();
         cell_text(&cell, &mut s);
         s

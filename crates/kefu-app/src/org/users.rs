@@ -232,7 +232,13 @@ pub async fn update_as(
         users::set_password(&mut tx, id, &hash_password(p)?, now).await?;
     }
     if before.fields.active && !fields.active {
-        tokens::revoke_all(&mut tx, id, now).await?;
+        tokens::revoke_all(&mut tx, id, None, now).await?;
+    } else if input.password.is_some() {
+        // A new password ends every other way in: a stolen token or a
+        // forgotten session stops working now, and the one that made the
+        // change, if it is the user's own, goes on.
+        let keep = who.filter(|w| w.user_id == id).and_then(|w| w.token_id);
+        tokens::revoke_all(&mut tx, id, keep, now).await?;
     }
     let after = User {
         fields,

@@ -103,3 +103,81 @@ async fn excel_workbooks_with_numeric_phones_and_date_cells() {
     );
     assert_eq!(c.dealer_id, Some(env.dealer));
 }
+
+fn workbook(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for &(row, col, text) in cells {
+        sheet.write_string(row, col, text).expect("cell");
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+/// A cell at the far corner of a sheet once made the reader allocate the
+/// whole rectangle up to it (17 billion cells) and the process abort.
+#[tokio::test]
+async fn a_far_cell_is_refused_or_read_sparsely_never_allocated_as_a_rectangle() {
+    let env = env().await;
+    // The only cell at XFD1048576: a header alone, whatever its place.
+    let corner = workbook(&[(1_048_575, 16_383, "姓名")]);
+    let result = run(&env, ImportKind::Customers, Format::Xlsx, &corner).await;
+    assert_eq!(invalid_code(result), "missing_column");
+
+    // A header in column A and one more cell in column XFD: too wide.
+    let wide = workbook(&[(0, 0, "姓名"), (0, 1, "手机号"), (1_048_575, 16_383, "x")]);
+    let result = run(&env, ImportKind::Customers, Format::Xlsx, &wide).await;
+    let Err(AppError::Invalid(e)) = result else {
+        panic!("a sheet spanning 16,384 columns is refused: {result:?}");
+    };
+    assert_eq!((e.code, e.field.as_str()), ("too_many_columns", "file"));
+    assert!(
+        e.message.contains(&MAX_COLUMNS.to_string()),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("XFD"), "{}", e.message);
+
+    // Far down but within the columns: read as the two rows it holds.
+    let deep = workbook(&[
+        (0, 0, "姓名"),
+        (0, 1, "手机号"),
+        (199_999, 0, "张伟"),
+        (199_999, 1, "13812345678"),
+    ]);
+    let report = run(&env, ImportKind::Customers, Format::Xlsx, &deep)
+        .await
+        .expect("import");
+    assert_eq!((report.rows, report.accepted), (1, 1));
+    assert_eq!(customers_in(&env).await.len(), 1);
+}
+
+/// Sets the size that every part of a zip declares it unpacks to, in its
+/// local header and in the central directory, as a zip bomb declares it.
+fn declare_unpacked_size(zip: &mut [u8], size: u32) {
+    let mut i = 0;
+    while i + 30 <= zip.len() {
+        let at = match &zip[i..i + 4] {
+            b"PK\x03\x04" => Some(i + 22),
+            b"PK\x01\x02" => Some(i + 24),
+            _ => None,
+        };
+        if let Some(at) = at {
+            zip[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        }
+        i += 1;
+    }
+}
+
+#[tokio::test]
+async fn a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_unpacked() {
+    let env = env().await;
+    let mut data = workbook(&[(0, 0, "姓名"), (0, 1, "手机号"), (1, 0, "张伟")]);
+    declare_unpacked_size(&mut data, 0xF000_0000);
+    let result = run(&env, ImportKind::Customers, Format::Xlsx, &data).await;
+    let Err(AppError::Invalid(e)) = result else {
+        panic!("a 3.75 GiB workbook is refused: {result:?}");
+    };
+    assert_eq!(e.code, "file_too_large");
+    assert!(e.message.contains("256 MiB"), "{}", e.message);
+    assert!(customers_in(&env).await.is_empty());
+}
