@@ -32,9 +32,37 @@ pub struct LoginQuery {
 }
 
 /// Only a path on this site may follow the login, never another site.
+///
+/// Browsers drop tabs and line breaks from a URL and read a backslash as `/`, so
+/// `/\t/evil.example` would take them to `//evil.example`: a path with any
+/// control character, white space or backslash is refused outright rather
+/// than cleaned. Non-ASCII letters (a search for `张伟`) are percent-encoded,
+/// so the path is always a valid `Location`.
 fn local_path(next: Option<&str>) -> String {
+    const LONGEST: usize = 2048;
+    let local = |p: &str| {
+        p.len() <= LONGEST
+            && p.starts_with('/')
+            && !p.starts_with("//")
+            && !p
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    };
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(p) if local(p) => {
+            let mut out = String::with_capacity(p.len());
+            for c in p.chars() {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    let mut bytes = [0; 4];
+                    for b in c.encode_utf8(&mut bytes).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            out
+        }
         _ => "/".to_owned(),
     }
 }
@@ -179,5 +207,20 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
+        for evil in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nLocation: //evil.example",
+            "/ /evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{0}",
+        ] {
+            assert_eq!(local_path(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(
+            local_path(Some("/search?q=张伟")),
+            "/search?q=%E5%BC%A0%E4%BC%9F"
+        );
+        assert_eq!(local_path(Some(&format!("/{}", "a".repeat(3000)))), "/");
     }
 }

@@ -298,3 +298,43 @@ async fn a_session_expires_after_its_lifetime(t: TestApp) {
         "sent to the login page"
     );
 }
+
+both!(only_a_path_of_this_site_follows_a_login);
+async fn only_a_path_of_this_site_follows_a_login(t: TestApp) {
+    let c = plain_client();
+    let cases = [
+        ("/\t/evil.example", "/"),
+        ("/%09/evil.example", "/%09/evil.example"),
+        ("/\r\nSet-Cookie: a=b", "/"),
+        ("/\n/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/customers?q=张伟", "/customers?q=%E5%BC%A0%E4%BC%9F"),
+        ("/tickets/7", "/tickets/7"),
+    ];
+    for (next, to) in cases {
+        // The login page keeps only a local `next` in its form.
+        let page = c
+            .get(t.url(&format!("/login?{}", form(&[("next", next)]))))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{next:?}");
+        let csrf = super::field(&page.text().await.unwrap(), "csrf").unwrap();
+        let res = c
+            .post(t.url("/login"))
+            .header(COOKIE, format!("kefu_login={csrf}"))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[
+                ("username", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("csrf", &csrf),
+                ("next", next),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(res.headers()[LOCATION], to, "{next:?}");
+    }
+}
