@@ -82,13 +82,22 @@ pub async fn revoke(tx: &mut Conn, token_id: i64, now: DateTime<Utc>) -> Result<
     expect_one(done)
 }
 
-/// Revoke every live token of a user (when they are disabled).
-pub async fn revoke_all(tx: &mut Conn, user_id: i64, now: DateTime<Utc>) -> Result<u64> {
-    let done =
-        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(now.timestamp_millis())
-            .bind(user_id)
-            .execute(tx)
-            .await?;
+/// Revoke every live token of a user but `keep` (when they are disabled, or
+/// their password changes: `keep` is the token that changed it, if theirs).
+pub async fn revoke_all(
+    tx: &mut Conn,
+    user_id: i64,
+    keep: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 \
+         WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3",
+    )
+    .bind(now.timestamp_millis())
+    .bind(user_id)
+    .bind(keep.unwrap_or(0))
+    .execute(tx)
+    .await?;
     Ok(done.rows_affected())
 }

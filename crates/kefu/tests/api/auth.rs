@@ -123,6 +123,48 @@ async fn disabled_users_cannot_log_in_and_lose_their_tokens(t: TestApp) {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
+both!(a_new_password_ends_every_other_token_and_session);
+async fn a_new_password_ends_every_other_token_and_session(t: TestApp) {
+    let (id, token) = t.user("zhang.agent", "agent", None, None).await;
+    let second = t.login("zhang.agent", "password-123").await;
+    let session = crate::pages::Browser::login(&t, "zhang.agent", "password-123").await;
+    let (s, _) = session.get("/").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, body) = t
+        .patch(
+            &t.admin,
+            &format!("/api/v1/users/{id}"),
+            json!({"password": "a-new-password-1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    for old in [&token, &second] {
+        let (s, _) = t.get(old, "/api/v1/customers").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "a token of the old password");
+    }
+    let (s, _) = session.get("/").await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "a session of the old password");
+    t.login("zhang.agent", "a-new-password-1").await;
+
+    // An admin who changes their own password keeps the token that did it,
+    // and loses the others.
+    let other = t.login("admin", crate::helpers::ADMIN_PASSWORD).await;
+    let (_, me) = t.get(&t.admin, "/api/v1/users?role=admin").await;
+    let me = me["items"][0]["id"].as_i64().unwrap();
+    let (s, body) = t
+        .patch(
+            &t.admin,
+            &format!("/api/v1/users/{me}"),
+            json!({"password": "admin-new-password-1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, _) = t.get(&t.admin, "/api/v1/customers").await;
+    assert_eq!(s, StatusCode::OK, "the token that made the change");
+    let (s, _) = t.get(&other, "/api/v1/customers").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "another token of the admin");
+}
+
 both!(an_admin_cannot_disable_themself);
 async fn an_admin_cannot_disable_themself(t: TestApp) {
     let (_, me) = t.get(&t.admin, "/api/v1/users?role=admin").await;

@@ -74,13 +74,22 @@ async fn users_are_added_changed_and_disabled_from_the_command_line() {
     assert!(out.stdout.contains("created user wu.agent"), "{out}");
     server.login("wu.agent", "stdin-password-1").await;
 
-    // A new password.
+    // A new password, which ends the tokens given for the old one.
+    let old_token = server.login("li.agent", "first-password-1").await;
+    let (status, _) = server.get(&old_token, "/api/v1/customers").await;
+    assert_eq!(status, StatusCode::OK);
     let mut cmd = kefu_in(dir.path(), &["user", "passwd", "li.agent"]);
     cmd.env("KEFU_USER_PASSWORD", "second-password-2");
     let out = run(cmd).ok();
     assert!(out.stdout.contains("li.agent"), "{out}");
     let (status, _) = server.try_login("li.agent", "first-password-1").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = server.get(&old_token, "/api/v1/customers").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old password's token is dead"
+    );
     let token = server.login("li.agent", "second-password-2").await;
 
     // Someone who does not exist.
