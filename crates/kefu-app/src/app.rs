@@ -13,11 +13,15 @@ use crate::auth::LoginLimiter;
 pub struct AppConfig {
     /// How long an API token lives.
     pub token_ttl: Duration,
-    /// Failed logins allowed per username within `login_window`.
+    /// Failed logins a username-and-address pair may make before it waits
+    /// (30 s, doubling after each further failure, at most `login_window`).
     pub login_failures_per_user: u32,
     /// Failed logins allowed per client address within `login_window`.
     pub login_failures_per_address: u32,
     pub login_window: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client; none: the header is
+    /// ignored and the peer is the client.
+    pub trusted_proxies: Vec<kefu_core::net::AddrRange>,
     /// Where e-mails about late work are sent from; none: no e-mail.
     pub smtp: Option<SmtpConfig>,
 }
@@ -47,6 +51,7 @@ impl Default for AppConfig {
             login_failures_per_user: 5,
             login_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
+            trusted_proxies: Vec::new(),
             smtp: None,
         }
     }

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod customers;
 pub mod error;
+pub mod net;
 pub mod org;
 pub mod sla;
 pub mod text;

@@ -154,3 +154,33 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         .filter(|t| !t.is_empty() && t.len() <= 200)
         .ok_or_else(|| ApiError::from(kefu_app::AppError::Unauthenticated))
 }
+
+/// The address of the client behind the connection: the peer, or the first
+/// hop in `X-Forwarded-For` that no trusted proxy (`trusted_proxies`) wrote.
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<App> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| {
+                c.0.ip()
+            });
+        // Several headers are one list, in the order they arrived.
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
+        Ok(ClientAddress(kefu_core::net::client_address(
+            peer,
+            forwarded.as_deref(),
+            &app.config.trusted_proxies,
+        )))
+    }
+}

@@ -134,6 +134,10 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     /// How long an API token lives, in hours (default 12).
     pub token_ttl_hours: Option<u64>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client, as addresses
+    /// or ranges: `["127.0.0.1", "10.0.0.0/8"]`. None: the header is ignored.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     /// Where e-mails about late work are sent through.
     pub smtp: Option<SmtpFile>,
 }
@@ -162,6 +166,7 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub listen: String,
     pub token_ttl: Duration,
+    pub trusted_proxies: Vec<kefu_core::net::AddrRange>,
     pub smtp: Option<kefu_app::SmtpConfig>,
 }
 
@@ -195,6 +200,13 @@ pub fn resolve(db: &DbArgs, listen: Option<&str>) -> anyhow::Result<Settings> {
             .or(file.listen)
             .unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
         token_ttl: Duration::from_secs(file.token_ttl_hours.unwrap_or(12).max(1) * 3600),
+        trusted_proxies: file
+            .trusted_proxies
+            .iter()
+            .map(|r| kefu_core::net::AddrRange::parse(r))
+            .collect::<Result<_, _>>()
+            .map_err(|e| anyhow::anyhow!("{}: {}", e.field, e.message))
+            .with_context(|| format!("reading {}", data.join("kefu.toml").display()))?,
         smtp: smtp(file.smtp),
         data,
     })

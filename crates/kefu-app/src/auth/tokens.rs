@@ -86,7 +86,7 @@ async fn login_as(
         limiter.failed(username, address, now);
         return Err(AppError::Unauthenticated);
     };
-    limiter.succeeded(username);
+    limiter.succeeded(username, address);
     let secret = new_secret()?;
     let expires_at = now + app.config.token_ttl;
     let mut tx = app.store.begin().await?;

@@ -1,9 +1,7 @@
 //! Logging in and out of the workbench, and the language switch.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_app::{App, AppError};
@@ -14,7 +12,7 @@ use super::session::{
     LANG_COOKIE, LOGIN_COOKIE, SESSION_COOKIE, Viewer, Words, cookie, over_tls, set_cookie,
 };
 use super::{PageError, html};
-use crate::extract::Query;
+use crate::extract::{ClientAddress, Query};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -100,7 +98,7 @@ pub async fn submit(
     State(app): State<App>,
     Words(t): Words,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = local_path(form.next.as_deref());
@@ -112,7 +110,7 @@ pub async fn submit(
             &app,
             form.username.trim(),
             &form.password,
-            &peer.ip().to_string(),
+            &client.to_string(),
         )
         .await
     };

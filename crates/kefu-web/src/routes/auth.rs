@@ -1,8 +1,6 @@
 //! `POST /api/v1/auth/token` logs in; `DELETE` logs out.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json as JsonOut, Router};
@@ -12,7 +10,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Caller, Json};
+use crate::extract::{Caller, ClientAddress, Json};
 
 pub fn router() -> Router<App> {
     Router::new().route("/api/v1/auth/token", post(login).delete(logout))
@@ -33,14 +31,13 @@ pub struct Credentials {
         (status = 429, description = "too many failures; see Retry-After", body = ErrorBody)))]
 pub async fn login(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Json(c): Json<Credentials>,
 ) -> ApiResult<JsonOut<Login>> {
     if c.username.len() > 64 || c.password.len() > 1024 {
         return Err(kefu_app::AppError::Unauthenticated.into());
     }
-    let login =
-        kefu_app::auth::login(&app, &c.username, &c.password, &peer.ip().to_string()).await?;
+    let login = kefu_app::auth::login(&app, &c.username, &c.password, &client.to_string()).await?;
     Ok(JsonOut(login))
 }
 

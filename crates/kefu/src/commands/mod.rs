@@ -41,6 +41,7 @@ pub async fn open_app(s: &Settings) -> anyhow::Result<App> {
     store.migrate().await?;
     let config = AppConfig {
         token_ttl: s.token_ttl,
+        trusted_proxies: s.trusted_proxies.clone(),
         smtp: s.smtp.clone(),
         ..AppConfig::default()
     };

@@ -180,8 +180,8 @@ async fn an_admin_cannot_disable_themself(t: TestApp) {
     assert_eq!(body["error"]["field"], "active");
 }
 
-both!(repeated_failures_are_rate_limited_per_username);
-async fn repeated_failures_are_rate_limited_per_username(t: TestApp) {
+both!(repeated_failures_slow_down_the_name_from_that_address);
+async fn repeated_failures_slow_down_the_name_from_that_address(t: TestApp) {
     let bad = json!({"username": "admin", "password": "wrong-password"});
     for _ in 0..5 {
         let (s, _) = t
@@ -214,6 +214,49 @@ async fn repeated_failures_are_rate_limited_per_username(t: TestApp) {
     // After the window the right password works again.
     t.app.clock.advance(Duration::from_secs(15 * 60 + 1));
     t.login("admin", crate::helpers::ADMIN_PASSWORD).await;
+}
+
+/// Five wrong passwords for `admin` from one client, then the right one from
+/// that client and from another, as a proxy at `127.0.0.1` reports them.
+async fn right_password_after_failures(t: &TestApp, from: &str, other: &str) -> (u16, u16) {
+    let attempt = |address: &str, password: &str| {
+        t.client
+            .post(t.url("/api/v1/auth/token"))
+            .header("x-forwarded-for", format!("203.0.113.9, {address}"))
+            .json(&json!({"username": "admin", "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        let res = attempt(from, "wrong-password").await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let same = attempt(from, crate::helpers::ADMIN_PASSWORD).await.unwrap();
+    let other = attempt(other, crate::helpers::ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    (same.status().as_u16(), other.status().as_u16())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_cannot_lock_the_admin_out_from_behind_the_proxy() {
+    let config = AppConfig {
+        trusted_proxies: vec![kefu_core::net::AddrRange::parse("127.0.0.1").unwrap()],
+        ..AppConfig::default()
+    };
+    let t = TestApp::spawn_with(Db::Sqlite, config).await.unwrap();
+    let (same, other) = right_password_after_failures(&t, "10.0.0.1", "10.0.0.2").await;
+    assert_eq!(same, 429, "the guessing client waits");
+    assert_eq!(other, 200, "the admin at another desk logs in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_is_ignored_unless_the_proxy_is_trusted() {
+    let t = TestApp::spawn_with(Db::Sqlite, AppConfig::default())
+        .await
+        .unwrap();
+    let (same, other) = right_password_after_failures(&t, "10.0.0.1", "10.0.0.2").await;
+    assert_eq!(same, 429);
+    assert_eq!(other, 429, "a header anyone can write names no one");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -153,3 +153,56 @@ async fn migrate_says_what_it_did_and_refuses_a_newer_database() {
         assert!(out.stderr.contains("schema version 999"), "{args:?}: {out}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trusted_proxies_in_kefu_toml_name_the_client_behind_them() {
+    let dir = TempDir::new().unwrap();
+    write_file(
+        dir.path(),
+        "kefu.toml",
+        "trusted_proxies = [\"127.0.0.0/8\"]\n",
+    );
+    let mut cmd = serve_cmd(dir.path(), &[]);
+    cmd.env("KEFU_ADMIN_PASSWORD", "admin-password-1");
+    let server = serve(cmd);
+    let attempt = |client: &'static str, password: &'static str| {
+        server
+            .client
+            .post(server.url("/api/v1/auth/token"))
+            .header("x-forwarded-for", client)
+            .json(&json!({"username": "admin", "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        let res = attempt("10.1.1.1", "wrong-password").await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = attempt("10.1.1.1", "admin-password-1").await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let res = attempt("10.2.2.2", "admin-password-1").await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "another client is not locked out"
+    );
+}
+
+#[test]
+fn a_bad_trusted_proxy_in_kefu_toml_is_named() {
+    let dir = TempDir::new().unwrap();
+    write_file(
+        dir.path(),
+        "kefu.toml",
+        "trusted_proxies = [\"10.0.0.0/33\"]\n",
+    );
+    let mut cmd = kefu_in(dir.path(), &["serve"]);
+    cmd.env("KEFU_ADMIN_PASSWORD", "admin-password-1");
+    let out = try_serve(cmd)
+        .err()
+        .expect("started with a bad proxy range");
+    assert!(!out.status.success(), "{out}");
+    assert!(
+        out.stderr.contains("trusted_proxies") && out.stderr.contains("10.0.0.0/33"),
+        "{out}"
+    );
+}
