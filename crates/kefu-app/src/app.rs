@@ -22,6 +22,9 @@ pub struct AppConfig {
     /// Proxies whose `X-Forwarded-For` names the client; none: the header is
     /// ignored and the peer is the client.
     pub trusted_proxies: Vec<kefu_core::net::AddrRange>,
+    /// Hosts inside the network that webhooks may be sent to anyway
+    /// (`[webhooks] allowed_hosts`); every other internal address is refused.
+    pub webhook_allowed_hosts: Vec<String>,
     /// Where e-mails about late work are sent from; none: no e-mail.
     pub smtp: Option<SmtpConfig>,
 }
@@ -52,6 +55,7 @@ impl Default for AppConfig {
             login_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
             trusted_proxies: Vec::new(),
+            webhook_allowed_hosts: Vec::new(),
             smtp: None,
         }
     }
@@ -127,5 +131,10 @@ impl App {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Where webhooks may be sent inside the network.
+    pub(crate) fn webhook_destinations(&self) -> crate::webhooks::Allowed {
+        crate::webhooks::Allowed::new(&self.config.webhook_allowed_hosts)
     }
 }

@@ -131,7 +131,7 @@ pub struct Workers(Vec<Worker>);
 /// configured.
 pub fn start(app: &App) -> Workers {
     let mut jobs = vec![Job::Clocks];
-    match crate::webhooks::client() {
+    match crate::webhooks::client(app) {
         Some(c) => jobs.push(Job::Webhooks(c)),
         None => tracing::warn!("no HTTP client could be built: webhooks will not be sent"),
     }

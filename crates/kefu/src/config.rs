@@ -140,6 +140,17 @@ pub struct FileConfig {
     pub trusted_proxies: Vec<String>,
     /// Where e-mails about late work are sent through.
     pub smtp: Option<SmtpFile>,
+    pub webhooks: Option<WebhooksFile>,
+}
+
+/// `[webhooks]` in kefu.toml.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksFile {
+    /// Hosts inside the network that webhooks may be sent to anyway, as
+    /// names or addresses: `["dms.dealer.lan", "10.1.2.3"]`.
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
 }
 
 /// `[smtp]` in kefu.toml.
@@ -167,6 +178,7 @@ pub struct Settings {
     pub listen: String,
     pub token_ttl: Duration,
     pub trusted_proxies: Vec<kefu_core::net::AddrRange>,
+    pub webhook_allowed_hosts: Vec<String>,
     pub smtp: Option<kefu_app::SmtpConfig>,
 }
 
@@ -207,6 +219,7 @@ pub fn resolve(db: &DbArgs, listen: Option<&str>) -> anyhow::Result<Settings> {
             .collect::<Result<_, _>>()
             .map_err(|e| anyhow::anyhow!("{}: {}", e.field, e.message))
             .with_context(|| format!("reading {}", data.join("kefu.toml").display()))?,
+        webhook_allowed_hosts: file.webhooks.map(|w| w.allowed_hosts).unwrap_or_default(),
         smtp: smtp(file.smtp),
         data,
     })

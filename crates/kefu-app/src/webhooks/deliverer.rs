@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use kefu_store::outbox::Outbox;
 use kefu_store::webhooks::{self, Pending};
 
+use super::destination::{Allowed, OutsideOnly, refuse_literal};
 use super::signature;
 use crate::journal::commit;
 use crate::outbox::{BATCH, LEASE};
@@ -20,11 +21,15 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// An HTTP client for deliveries (HTTPS with the system's roots).
-pub fn client() -> Option<reqwest::Client> {
+/// An HTTP client for deliveries (HTTPS with the system's roots). It
+/// resolves names only to addresses outside the network, unless allowed, and
+/// follows no redirect: a receiver that answers 3xx has not received.
+pub fn client(app: &App) -> Option<reqwest::Client> {
     install_tls_provider();
     reqwest::Client::builder()
         .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(OutsideOnly(app.webhook_destinations()))
         .user_agent(concat!("kefu/", env!("CARGO_PKG_VERSION")))
         .build()
         .ok()
@@ -38,8 +43,9 @@ pub async fn deliver_due(app: &App, client: &reqwest::Client, now: DateTime<Utc>
         let due = webhooks::claim(&mut tx, now, now + LEASE, BATCH).await?;
         commit(tx).await?;
         let n = due.len();
+        let allowed = app.webhook_destinations();
         for d in due {
-            let outcome = send(client, &d).await;
+            let outcome = send(client, &allowed, &d).await;
             crate::outbox::record(app, Outbox::Deliveries, d.id, d.attempts, &outcome).await?;
         }
         total += n;
@@ -49,7 +55,16 @@ pub async fn deliver_due(app: &App, client: &reqwest::Client, now: DateTime<Utc>
     }
 }
 
-async fn send(client: &reqwest::Client, d: &Pending) -> std::result::Result<(), String> {
+async fn send(
+    client: &reqwest::Client,
+    allowed: &Allowed,
+    d: &Pending,
+) -> std::result::Result<(), String> {
+    // An address written in the URL is not resolved, so not seen by the
+    // client's resolver: judged here.
+    if let Some(refused) = refuse_literal(&d.url, allowed) {
+        return Err(refused);
+    }
     let res = client
         .post(&d.url)
         .header("content-type", "application/json")
@@ -59,10 +74,24 @@ async fn send(client: &reqwest::Client, d: &Pending) -> std::result::Result<(), 
         .body(d.body.clone())
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| with_causes(&e))?;
     if res.status().is_success() {
         Ok(())
     } else {
         Err(format!("the receiver answered {}", res.status()))
     }
+}
+
+/// An error and what caused it, e.g. that a name resolved only inside.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
 }

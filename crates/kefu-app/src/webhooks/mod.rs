@@ -4,9 +4,11 @@
 //! retried by the deliverer.
 
 mod deliverer;
+mod destination;
 mod sign;
 
 pub use deliverer::{client, deliver_due, install_tls_provider};
+pub use destination::Allowed;
 pub use sign::{hmac_sha256, signature};
 
 use chrono::{DateTime, Utc};
@@ -87,6 +89,7 @@ fn validate(input: &WebhookInput) -> Result<(String, String, String, Vec<String>
 pub async fn create(app: &App, who: &Actor, input: WebhookInput) -> Result<CreatedWebhook> {
     who.require(Permission::ManageSla)?;
     let (name, url, format, kinds) = validate(&input)?;
+    destination::check(&url, &app.webhook_destinations()).await?;
     let secret = match input.secret {
         Some(s) if s.chars().count() < 16 || s.len() > 200 => {
             return Err(AppError::invalid(

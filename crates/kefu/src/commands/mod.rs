@@ -42,6 +42,7 @@ pub async fn open_app(s: &Settings) -> anyhow::Result<App> {
     let config = AppConfig {
         token_ttl: s.token_ttl,
         trusted_proxies: s.trusted_proxies.clone(),
+        webhook_allowed_hosts: s.webhook_allowed_hosts.clone(),
         smtp: s.smtp.clone(),
         ..AppConfig::default()
     };

@@ -275,6 +275,26 @@ macro_rules! both {
                 }
             }
         }
+    }; // The same, with a configuration of its own.
+    ($name:ident, $config:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::helpers::TestApp::spawn_with($crate::helpers::Db::Sqlite, $config);
+                if let Some(t) = t.await {
+                    super::$name(t).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let t =
+                    $crate::helpers::TestApp::spawn_with($crate::helpers::Db::Postgres, $config);
+                if let Some(t) = t.await {
+                    super::$name(t).await;
+                }
+            }
+        }
     };
 }
 

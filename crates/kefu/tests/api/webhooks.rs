@@ -10,6 +10,16 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::helpers::TestApp;
+use kefu_app::AppConfig;
+
+/// Receivers in these tests listen on this machine, which webhooks may
+/// reach only when an admin allows it.
+fn local_receivers() -> AppConfig {
+    AppConfig {
+        webhook_allowed_hosts: vec!["127.0.0.1".into(), "localhost".into()],
+        ..AppConfig::default()
+    }
+}
 
 /// What the receiver saw: headers and body of each POST.
 type Seen = Arc<Mutex<Vec<(HeaderMap, String)>>>;
@@ -86,13 +96,16 @@ async fn breach(t: &TestApp) -> String {
 }
 
 async fn deliver(t: &TestApp) -> usize {
-    let client = kefu_app::webhooks::client().unwrap();
+    let client = kefu_app::webhooks::client(&t.app).unwrap();
     kefu_app::webhooks::deliver_due(&t.app, &client, t.app.now())
         .await
         .unwrap()
 }
 
-both!(a_breach_is_posted_signed_and_retried_until_it_lands);
+both!(
+    a_breach_is_posted_signed_and_retried_until_it_lands,
+    super::local_receivers()
+);
 async fn a_breach_is_posted_signed_and_retried_until_it_lands(t: TestApp) {
     let (url, seen) = receiver(1).await;
     let secret = "a-shared-secret-of-the-dealer-system";
@@ -153,7 +166,10 @@ async fn a_breach_is_posted_signed_and_retried_until_it_lands(t: TestApp) {
     );
 }
 
-both!(wecom_robots_get_a_markdown_message_and_only_what_they_asked_for);
+both!(
+    wecom_robots_get_a_markdown_message_and_only_what_they_asked_for,
+    super::local_receivers()
+);
 async fn wecom_robots_get_a_markdown_message_and_only_what_they_asked_for(t: TestApp) {
     let (url, seen) = receiver(0).await;
     let (s, _) = t
@@ -226,4 +242,78 @@ async fn webhooks_are_for_admins_and_validated(t: TestApp) {
         created["secret"].as_str().unwrap().len() >= 16,
         "a secret is generated"
     );
+}
+
+both!(webhooks_are_never_pointed_inside_the_network);
+async fn webhooks_are_never_pointed_inside_the_network(t: TestApp) {
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://127.0.0.1:5432/",
+        "http://[::1]:8080/hook",
+        "http://10.0.0.8/hook",
+        "http://[::ffff:192.168.1.1]/hook",
+        "http://localhost:8080/hook",
+    ] {
+        let (s, res) = t
+            .post(
+                &t.admin,
+                "/api/v1/webhooks",
+                json!({"name": "inside", "url": url}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{url} -> {res}");
+        assert_eq!(res["error"]["field"], "url", "{url}");
+        assert_eq!(res["error"]["code"], "internal_address", "{url}");
+        assert!(
+            res["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("allowed_hosts"),
+            "says how to allow it: {res}"
+        );
+    }
+    let (_, list) = t.get(&t.admin, "/api/v1/webhooks").await;
+    assert_eq!(list["items"], json!([]), "nothing half-saved");
+}
+
+// A webhook saved while its host was allowed, and kefu restarted without:
+// its deliveries are refused at sending, by address and by name.
+both!(
+    deliveries_inside_the_network_are_refused_when_sent,
+    super::local_receivers()
+);
+async fn deliveries_inside_the_network_are_refused_when_sent(t: TestApp) {
+    let (url, seen) = receiver(0).await;
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let mut ids = Vec::new();
+    for url in [&url, &by_name] {
+        let (s, hook) = t
+            .post(
+                &t.admin,
+                "/api/v1/webhooks",
+                json!({"name": "DMS", "url": url}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{hook}");
+        ids.push(hook["id"].as_i64().unwrap());
+    }
+    let token = t.admin.clone();
+    let clock = t.app.clock.clone();
+    let (place, dir) = t.stop().await;
+    let t = TestApp::start(place, AppConfig::default(), clock).await;
+    breach(&t).await;
+    assert_eq!(deliver(&t).await, 2);
+    for id in ids {
+        let (_, d) = t
+            .get(&token, &format!("/api/v1/webhooks/{id}/deliveries"))
+            .await;
+        let error = d["items"][0]["last_error"].as_str().unwrap_or_default();
+        assert!(error.contains("inside the network"), "{id}: {d}");
+        assert!(d["items"][0]["delivered_at"].is_null());
+    }
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing reached the receiver"
+    );
+    drop(dir);
 }
