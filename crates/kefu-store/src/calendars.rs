@@ -8,6 +8,7 @@ use kefu_core::calendar::CalendarSpec;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
 
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, row};
@@ -16,7 +17,7 @@ const COLUMNS: &str = "id, name, spec, is_default, created_at, updated_at";
 
 /// A stored calendar. Its spec is flattened, so the record reads like the
 /// body that created it plus `id`, `is_default` and the timestamps.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CalendarRecord {
     pub id: i64,
     pub name: String,
@@ -26,6 +27,40 @@ pub struct CalendarRecord {
     pub is_default: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The record's own fields, for its schema.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct RecordFields {
+    id: i64,
+    name: String,
+    /// The calendar of every dealer and department that names none.
+    is_default: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+// One object with the spec's properties and the record's: the derive would
+// write `allOf` of the spec, which allows no other property, and the record.
+impl utoipa::PartialSchema for CalendarRecord {
+    fn schema() -> RefOr<Schema> {
+        let (RefOr::T(Schema::Object(mut all)), RefOr::T(Schema::Object(own))) =
+            (CalendarSpec::schema(), RecordFields::schema())
+        else {
+            return CalendarSpec::schema();
+        };
+        all.properties.extend(own.properties);
+        all.required.extend(own.required);
+        all.description = Some("A stored calendar: its spec, plus its id and timestamps.".into());
+        RefOr::T(Schema::Object(all))
+    }
+}
+
+impl ToSchema for CalendarRecord {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        <CalendarSpec as ToSchema>::schemas(schemas);
+    }
 }
 
 /// A new calendar. With `is_default` set while a default exists, the write

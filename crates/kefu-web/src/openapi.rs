@@ -41,7 +41,7 @@ use crate::routes::{
         reports::overtime,
         calls::report, calls::list, calls::create_key, calls::list_keys, calls::revoke_key,
     ),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &CommonErrors),
     tags(
         (name = "auth", description = "Logging in and out"),
         (name = "organisation", description = "Dealers, departments, users"),
@@ -70,6 +70,63 @@ impl Modify for Bearer {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// The answers any operation may give, documented once for all: 400 for a
+/// malformed request (body, query or path), 401 where a token is needed,
+/// 413 and 415 where a JSON body is sent. Each operation lists its own
+/// answers (403, 404, 409, 422...) itself.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let answer = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in api.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let mut add = |code: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| answer(description).into());
+                };
+                add(
+                    "400",
+                    "malformed request: the body, a query or a path parameter",
+                );
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add(
+                        "401",
+                        "no token, or a token that has expired or was revoked",
+                    );
+                }
+                if op.request_body.is_some() {
+                    add("413", "the body is larger than this operation allows");
+                    add(
+                        "415",
+                        "the body is not of the media type this operation takes",
+                    );
+                }
+            }
         }
     }
 }

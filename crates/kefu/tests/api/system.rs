@@ -115,3 +115,92 @@ async fn unknown_routes_answer_in_the_envelope(t: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+both!(openapi_documents_the_answers_kefu_gives);
+async fn openapi_documents_the_answers_kefu_gives(t: TestApp) {
+    let doc: serde_json::Value = t
+        .client
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let words = |name: &str| -> Vec<String> {
+        schemas[name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no enum: {}", schemas[name]))
+            .iter()
+            .map(|w| w.as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The words the API sends, not the Rust names.
+    for (name, word) in [
+        ("Category", "complaint"),
+        ("Channel", "walk_in"),
+        ("ClockKind", "response"),
+        ("CustomerKind", "person"),
+        ("EscalationTarget", "department_head"),
+        ("Gender", "female"),
+        ("Priority", "urgent"),
+        ("Status", "in_progress"),
+        ("Tier", "A"),
+        ("Level", "L3"),
+    ] {
+        assert!(
+            words(name).contains(&word.to_owned()),
+            "{name}: {:?}",
+            words(name)
+        );
+    }
+    // A real order's words are among them.
+    let customer = t
+        .create(
+            &t.admin,
+            "/api/v1/customers",
+            serde_json::json!({"name": "张伟", "phone": "13812345678"}),
+        )
+        .await;
+    let (_, order) = t
+        .post(
+            &t.admin,
+            "/api/v1/tickets",
+            serde_json::json!({"customer_id": customer, "channel": "walk_in",
+                "category": "complaint", "subject": "异响"}),
+        )
+        .await;
+    for (field, name) in [
+        ("channel", "Channel"),
+        ("status", "Status"),
+        ("priority", "Priority"),
+    ] {
+        let sent = order[field].as_str().unwrap().to_owned();
+        assert!(words(name).contains(&sent), "{field}: {sent}");
+    }
+    // A calendar answer fits its schema: one object that names every field.
+    let calendar = &schemas["CalendarRecord"];
+    assert!(calendar.get("allOf").is_none(), "{calendar}");
+    let (_, list) = t.get(&t.admin, "/api/v1/calendars").await;
+    let props = calendar["properties"].as_object().unwrap();
+    for key in list["items"][0].as_object().unwrap().keys() {
+        assert!(props.contains_key(key), "CalendarRecord lacks {key}");
+    }
+    // The answers every operation may give are documented on each.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let r = &op["responses"];
+            assert!(r.get("400").is_some(), "{method} {path}: 400");
+            if op
+                .get("security")
+                .is_some_and(|s| s != &serde_json::json!([]))
+            {
+                assert!(r.get("401").is_some(), "{method} {path}: 401");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(r.get("415").is_some(), "{method} {path}: 415");
+            }
+        }
+    }
+}
