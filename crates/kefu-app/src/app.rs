@@ -133,6 +133,14 @@ impl App {
         self.clock.now()
     }
 
+    /// Today in China, where kefu's customers live: bounds birthdays and
+    /// other days that have already been.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now()
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .date_naive()
+    }
+
     /// Where webhooks may be sent inside the network.
     pub(crate) fn webhook_destinations(&self) -> crate::webhooks::Allowed {
         crate::webhooks::Allowed::new(&self.config.webhook_allowed_hosts)

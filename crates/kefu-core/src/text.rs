@@ -45,7 +45,54 @@ pub fn text(field: &str, raw: &str, max_chars: usize) -> Result<String, FieldErr
             ),
         ));
     }
+    if let Some(c) = trimmed.chars().find(|c| is_direction_control(*c)) {
+        return Err(FieldError::new(
+            field,
+            "invalid_text",
+            format!(
+                "{field} contains the invisible direction control U+{:04X}, which can make text read backwards",
+                u32::from(c)
+            ),
+        ));
+    }
+    if trimmed
+        .chars()
+        .all(|c| c.is_whitespace() || is_invisible(c))
+    {
+        return Err(FieldError::new(
+            field,
+            "required",
+            format!("{field} has no visible character"),
+        ));
+    }
     Ok(trimmed.to_string())
+}
+
+/// Bidirectional embeddings, overrides and isolates (U+202A to U+202E,
+/// U+2066 to U+2069): never typed into a name or a note, and used to make a
+/// file name or a sum read otherwise than it is.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no room: zero-width spaces and joiners, the word
+/// joiner and invisible operators, the byte-order mark, soft hyphen, the
+/// Hangul fillers. A joiner inside an emoji is fine; text of only these is
+/// empty to a reader.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
 }
 
 /// Like [`text`], but a missing or blank value is `None` rather than an
@@ -76,6 +123,20 @@ pub fn date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     }
     NaiveDate::from_ymd_opt(year, month, day)
         .ok_or_else(|| invalid(format!("{field} is not a day of the calendar")))
+}
+
+/// Like [`date`], for a day that has already been (a birthday, a purchase):
+/// not after `today`.
+pub fn past_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    let day = date(field, raw)?;
+    if day > today {
+        return Err(FieldError::new(
+            field,
+            "in_future",
+            format!("{field} cannot be in the future"),
+        ));
+    }
+    Ok(day)
 }
 
 /// Year, month and day as written, before checking they make a real date.
@@ -217,6 +278,54 @@ mod tests {
         assert_eq!(
             text("note", "一二三四五六七八九十", 10),
             Ok("一二三四五六七八九十".to_string())
+        );
+    }
+
+    #[test]
+    fn text_refuses_what_no_reader_sees_or_reads_backwards() {
+        for raw in [
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{FEFF}",
+            " \u{2060} ",
+            "\u{3164}",
+        ] {
+            assert_eq!(code(text("name", raw, 10)), Err("required"), "{raw:?}");
+        }
+        for raw in [
+            "张\u{202E}伟",
+            "invoice\u{202E}fdp.exe",
+            "a\u{2066}b\u{2069}",
+        ] {
+            assert_eq!(code(text("name", raw, 20)), Err("invalid_text"), "{raw:?}");
+        }
+        let e = text("name", "x\u{202E}", 5).unwrap_err();
+        assert!(e.message.contains("U+202E"), "{}", e.message);
+        // A joiner inside an emoji, and a zero-width space between words, stay.
+        assert_eq!(
+            text("note", "👨\u{200D}👩", 10).as_deref(),
+            Ok("👨\u{200D}👩")
+        );
+        assert_eq!(
+            text("name", "张\u{200B}伟", 10).as_deref(),
+            Ok("张\u{200B}伟")
+        );
+    }
+
+    #[test]
+    fn past_dates_are_not_after_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(past_date("birthday", "2026-12-07", today), Ok(today));
+        assert_eq!(
+            code(past_date("birthday", "2026-12-08", today)),
+            Err("in_future")
+        );
+        assert_eq!(
+            code(past_date("birthday", "2100-01-01", today)),
+            Err("in_future")
+        );
+        assert_eq!(
+            code(past_date("birthday", "1899-12-31", today)),
+            Err("invalid_date")
         );
     }
 
@@ -367,7 +476,7 @@ mod tests {
 
         #[test]
         fn printable_text_survives_verbatim(
-            core in "[^\\p{Cc}\\s][^\\p{Cc}]{0,18}[^\\p{Cc}\\s]",
+            core in "[^\\p{Cc}\\p{Cf}\\s\u{034F}\u{115F}\u{1160}\u{3164}\u{FFA0}][^\\p{Cc}\\p{Cf}]{0,18}[^\\p{Cc}\\p{Cf}\\s]",
             pad in "[ \t\n]{0,3}",
         ) {
             let raw = format!("{pad}{core}{pad}");

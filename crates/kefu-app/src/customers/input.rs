@@ -48,7 +48,8 @@ pub struct CustomerInput {
 }
 
 impl CustomerInput {
-    pub fn validate(self) -> Result<CustomerFields, FieldError> {
+    /// The fields, checked; `today` bounds the birthday.
+    pub fn validate(self, today: NaiveDate) -> Result<CustomerFields, FieldError> {
         let phone = Phone::parse(&self.phone)?;
         if self.other_phones.len() > MAX_OTHER_PHONES {
             return Err(FieldError::new(
@@ -79,7 +80,7 @@ impl CustomerInput {
             birthday: self
                 .birthday
                 .as_deref()
-                .map(|d| text::date("birthday", d))
+                .map(|d| text::past_date("birthday", d, today))
                 .transpose()?,
             address: text::optional_text("address", self.address.as_deref(), 300)?,
             dealer_id: self.dealer_id,
@@ -139,6 +140,10 @@ fn needs(n: Needs) -> Result<Needs, FieldError> {
 
 #[cfg(test)]
 mod tests {
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 7).expect("a day")
+    }
+
     use super::*;
 
     fn base() -> CustomerInput {
@@ -159,7 +164,7 @@ mod tests {
             ],
             ..base()
         }
-        .validate()
+        .validate(today())
         .unwrap();
         assert_eq!(f.phone.as_str(), "13812345678");
         let others: Vec<&str> = f.other_phones.iter().map(|p| p.as_str()).collect();
@@ -231,7 +236,7 @@ mod tests {
         ];
         for (input, field) in cases {
             assert_eq!(
-                input.validate().err().map(|e| e.field),
+                input.validate(today()).err().map(|e| e.field),
                 Some(field.to_string())
             );
         }

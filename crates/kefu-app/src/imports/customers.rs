@@ -23,6 +23,7 @@ pub(super) async fn plan(
     conn: &mut Conn,
     table: &Table,
     layout: &Layout,
+    today: chrono::NaiveDate,
 ) -> Result<Plan<CustomerFields>> {
     let mut plan = Plan::new(table.rows.len());
     let mut dealers = Dealers::default();
@@ -48,7 +49,7 @@ pub(super) async fn plan(
             );
             continue;
         }
-        let mut fields = match input(layout, &row.cells).validate() {
+        let mut fields = match input(layout, &row.cells).validate(today) {
             Ok(f) => f,
             Err(e) => {
                 plan.reject_error(row.line, e);

@@ -178,7 +178,7 @@ pub async fn import(
     let mut tx = app.store.begin().await?;
     let (rows, accepted, mut rejected) = match kind {
         ImportKind::Customers => {
-            let plan = customers::plan(&mut tx, &table, &layout).await?;
+            let plan = customers::plan(&mut tx, &table, &layout, app.today()).await?;
             drop(table);
             write(&mut tx, &plan.accepted, now, progress).await?;
             (plan.rows, plan.accepted.len(), plan.rejected)

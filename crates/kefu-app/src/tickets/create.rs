@@ -82,6 +82,13 @@ impl Draft {
             None => now,
             Some(raw) => instant("received_at", raw)?,
         };
+        if received_at < earliest_received() {
+            return Err(AppError::invalid(
+                "received_at",
+                "too_early",
+                "received_at cannot be before 2000-01-01",
+            ));
+        }
         if received_at > now {
             return Err(AppError::invalid(
                 "received_at",
@@ -191,6 +198,11 @@ pub(super) async fn prepare(
         .await?;
     ticket.policy_id = plan.as_ref().map(|p| p.policy_id);
     Ok((ticket, plan))
+}
+
+/// No work order of a dealer's centre was taken before this.
+fn earliest_received() -> DateTime<Utc> {
+    DateTime::from_timestamp(946_684_800, 0).unwrap_or_default()
 }
 
 fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {

@@ -99,7 +99,7 @@ pub async fn submit(
     Words(t): Words,
     headers: HeaderMap,
     ClientAddress(client): ClientAddress,
-    axum::Form(form): axum::Form<LoginForm>,
+    crate::pages::form::Form(form): crate::pages::form::Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = local_path(form.next.as_deref());
     let too_long = form.username.len() > 64 || form.password.len() > 1024;

@@ -6,6 +6,7 @@
 mod admin;
 mod assets;
 mod customers;
+mod form;
 mod home;
 pub(crate) mod i18n;
 mod login;

@@ -179,7 +179,7 @@ pub struct NewCustomer {
 pub async fn create_customer(
     State(app): State<App>,
     v: Viewer,
-    axum::Form(form): axum::Form<NewCustomer>,
+    crate::pages::form::Form(form): crate::pages::form::Form<NewCustomer>,
 ) -> Result<Response, PageError> {
     let input = serde_json::json!({ "name": form.name, "phone": form.phone, "source": "phone" });
     let created = match kefu_app::from_json(input) {

@@ -174,3 +174,54 @@ async fn bad_query_and_path_values_are_not_500(t: TestApp) {
         "{s}"
     );
 }
+
+both!(what_no_real_record_has_is_refused);
+async fn what_no_real_record_has_is_refused(t: TestApp) {
+    let base = json!({"name": "张伟", "phone": "13812345678"});
+    for (patch, field, code) in [
+        (json!({"name": "\u{200B}\u{200C}"}), "name", "required"),
+        (json!({"name": "\u{FEFF}"}), "name", "required"),
+        (json!({"name": "张\u{202E}伟"}), "name", "invalid_text"),
+        (
+            json!({"address": "路\u{2066}1号"}),
+            "address",
+            "invalid_text",
+        ),
+        (json!({"birthday": "2100-01-01"}), "birthday", "in_future"),
+    ] {
+        let mut body = base.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (s, res) = t.post(&t.admin, "/api/v1/customers", body.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body} -> {res}");
+        assert_eq!(
+            (
+                res["error"]["field"].as_str(),
+                res["error"]["code"].as_str()
+            ),
+            (Some(field), Some(code)),
+            "{body}"
+        );
+    }
+    let customer = t.create(&t.admin, "/api/v1/customers", base).await;
+    for when in ["0000-01-01T00:00:00Z", "1999-12-31T23:59:59Z"] {
+        let (s, res) = t
+            .post(
+                &t.admin,
+                "/api/v1/tickets",
+                json!({"customer_id": customer, "channel": "phone", "category": "inquiry",
+                    "subject": "保养", "received_at": when}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{when} -> {res}");
+        assert_eq!(res["error"]["field"], "received_at");
+        assert_eq!(res["error"]["code"], "too_early");
+    }
+    let (_, list) = t.get(&t.admin, "/api/v1/customers").await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "nothing half-written"
+    );
+}

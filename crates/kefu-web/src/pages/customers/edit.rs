@@ -167,7 +167,7 @@ pub async fn save(
     State(app): State<App>,
     v: Viewer,
     Id(id): Id,
-    axum::Form(f): axum::Form<CustomerForm>,
+    crate::pages::form::Form(f): crate::pages::form::Form<CustomerForm>,
 ) -> Result<Response, PageError> {
     match kefu_app::customers::update(&app, &v.actor, id, f.patch()).await {
         Ok(_) => {

@@ -137,7 +137,7 @@ pub async fn act(
     v: Viewer,
     Path((id, name)): Path<(String, String)>,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<MoveForm>,
+    crate::pages::form::Form(form): crate::pages::form::Form<MoveForm>,
 ) -> Result<Response, PageError> {
     let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let a = action(&name, form)?;

@@ -183,7 +183,7 @@ pub async fn new_page(
 pub async fn create(
     State(app): State<App>,
     v: Viewer,
-    axum::Form(f): axum::Form<OrderForm>,
+    crate::pages::form::Form(f): crate::pages::form::Form<OrderForm>,
 ) -> Result<Response, PageError> {
     let blank = |s: &Option<String>| s.clone().filter(|x| !x.trim().is_empty());
     let customer_id = f

@@ -3,6 +3,7 @@
 //! behaviour in a real browser is tested in `e2e/`.)
 
 mod admin;
+mod customers_input;
 mod notices;
 mod orders;
 mod pop;
