@@ -5,6 +5,7 @@
 //! see are absent; writes run in a [`Tx`] that the use case commits after it
 //! has also appended to the change log and the audit trail.
 
+pub mod backup;
 pub mod bulk;
 mod db;
 pub mod emails;

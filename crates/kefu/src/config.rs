@@ -31,6 +31,38 @@ pub enum Command {
     Import(ImportArgs),
     /// Fill an empty database with a believable dealer group of any size.
     Demo(DemoArgs),
+    /// Copy the embedded database while kefu runs (on PostgreSQL: says how with pg_dump).
+    Backup(BackupArgs),
+    /// Put a backup in place as a new data folder's database.
+    Restore(RestoreArgs),
+    /// Write every table's rows as JSON lines, and customers, vehicles and orders as Excel.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The file to write; it must not exist.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A file written by `kefu backup`.
+    pub file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A new or empty folder.
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
 }
 
 /// Where the data lives. Global, so that `kefu user add NAME --data DIR`
@@ -141,6 +173,19 @@ pub struct FileConfig {
     /// Where e-mails about late work are sent through.
     pub smtp: Option<SmtpFile>,
     pub webhooks: Option<WebhooksFile>,
+    pub backup: Option<BackupFile>,
+}
+
+/// `[backup]` in kefu.toml: scheduled backups of the embedded database.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupFile {
+    /// How often: `1d`, `12h`, `30m`, `90s`.
+    pub every: String,
+    /// How many to keep, newest first (default 7).
+    pub keep: Option<usize>,
+    /// Where (default `backups` in the data folder).
+    pub folder: Option<PathBuf>,
 }
 
 /// `[webhooks]` in kefu.toml.
@@ -179,6 +224,7 @@ pub struct Settings {
     pub token_ttl: Duration,
     pub trusted_proxies: Vec<kefu_core::net::AddrRange>,
     pub webhook_allowed_hosts: Vec<String>,
+    pub backup: Option<crate::commands::backup::Schedule>,
     pub smtp: Option<kefu_app::SmtpConfig>,
 }
 
@@ -220,9 +266,49 @@ pub fn resolve(db: &DbArgs, listen: Option<&str>) -> anyhow::Result<Settings> {
             .map_err(|e| anyhow::anyhow!("{}: {}", e.field, e.message))
             .with_context(|| format!("reading {}", data.join("kefu.toml").display()))?,
         webhook_allowed_hosts: file.webhooks.map(|w| w.allowed_hosts).unwrap_or_default(),
+        backup: file
+            .backup
+            .map(|b| schedule(b, &data))
+            .transpose()
+            .with_context(|| format!("reading {}", data.join("kefu.toml").display()))?,
         smtp: smtp(file.smtp),
         data,
     })
+}
+
+fn schedule(b: BackupFile, data: &Path) -> anyhow::Result<crate::commands::backup::Schedule> {
+    let every = interval(&b.every).ok_or_else(|| {
+        anyhow::anyhow!(
+            "[backup] every = {:?}: write a number and d, h, m or s, e.g. \"1d\"",
+            b.every
+        )
+    })?;
+    Ok(crate::commands::backup::Schedule {
+        every,
+        keep: b.keep.unwrap_or(7).max(1),
+        folder: match b.folder {
+            Some(f) if f.is_absolute() => f,
+            Some(f) => data.join(f),
+            None => data.join("backups"),
+        },
+    })
+}
+
+/// `1d`, `12h`, `30m`, `90s`: at least a second, at most a year.
+fn interval(raw: &str) -> Option<Duration> {
+    let raw = raw.trim();
+    let unit = raw.chars().last()?;
+    let n: u64 = raw[..raw.len() - unit.len_utf8()].trim().parse().ok()?;
+    let secs = match unit {
+        'd' => n.checked_mul(86_400)?,
+        'h' => n.checked_mul(3_600)?,
+        'm' => n.checked_mul(60)?,
+        's' => n,
+        _ => return None,
+    };
+    (1..=366 * 86_400)
+        .contains(&secs)
+        .then(|| Duration::from_secs(secs))
 }
 
 /// `KEFU_SMTP_URL` and `KEFU_SMTP_FROM` win over `[smtp]` in kefu.toml.
@@ -263,4 +349,28 @@ pub fn init_logging() {
         )
         .with(filter)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_read_as_written() {
+        assert_eq!(interval("1d"), Some(Duration::from_secs(86_400)));
+        assert_eq!(interval(" 12h "), Some(Duration::from_secs(43_200)));
+        assert_eq!(interval("90s"), Some(Duration::from_secs(90)));
+        for bad in [
+            "",
+            "d",
+            "0s",
+            "1w",
+            "-1d",
+            "1.5h",
+            "400d",
+            "99999999999999999999d",
+        ] {
+            assert_eq!(interval(bad), None, "{bad}");
+        }
+    }
 }

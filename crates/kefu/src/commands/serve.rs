@@ -51,7 +51,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = app.store.clone();
     // Clocks missed while kefu was down fire now; then each on time.
     let workers = kefu_app::workers::start(&app);
+    let backups = super::backup::schedule(&settings);
     kefu_web::serve(listener, app, shutdown_signal()).await?;
+    if let Some(b) = backups {
+        b.abort();
+    }
     tracing::info!("shutting down: stopping the background work, closing the database");
     workers.stop().await;
     store.close().await;

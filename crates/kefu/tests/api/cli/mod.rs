@@ -142,7 +142,7 @@ pub(super) struct Server {
     banner: Vec<String>,
     stderr: Arc<Mutex<String>>,
     lines: Receiver<String>,
-    client: reqwest::Client,
+    pub(super) client: reqwest::Client,
 }
 
 /// Start `kefu serve ...` and wait for its `listening on` line; `Err` with
@@ -361,6 +361,7 @@ pub(super) async fn customers_by_phone(server: &Server, token: &str, phone: &str
     page["items"].as_array().unwrap().clone()
 }
 
+mod backups;
 mod config;
 mod demo;
 mod imports;
