@@ -31,12 +31,29 @@ pub enum Command {
     Import(ImportArgs),
     /// Fill an empty database with a believable dealer group of any size.
     Demo(DemoArgs),
+    /// Enter a year's official holidays into the default calendar.
+    Calendar(CalendarArgs),
     /// Copy the embedded database while kefu runs (on PostgreSQL: says how with pg_dump).
     Backup(BackupArgs),
     /// Put a backup in place as a new data folder's database.
     Restore(RestoreArgs),
     /// Write every table's rows as JSON lines, and customers, vehicles and orders as Excel.
     Export(ExportArgs),
+}
+
+#[derive(Args)]
+pub struct CalendarArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub action: CalendarAction,
+}
+
+#[derive(Subcommand)]
+pub enum CalendarAction {
+    /// A year's official holidays and make-up workdays from a file, one line
+    /// per date or range: `2027-02-06~2027-02-12 休`, `2027-02-14 班`.
+    ImportHolidays { file: PathBuf },
 }
 
 #[derive(Args)]

@@ -27,6 +27,7 @@ fn main() -> std::process::ExitCode {
             Command::User(args) => commands::user::run(args).await,
             Command::Import(args) => commands::import::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
+            Command::Calendar(args) => commands::calendar::run(args).await,
             Command::Backup(args) => commands::backup::run(args).await,
             Command::Restore(args) => commands::backup::restore(args).await,
             Command::Export(args) => commands::export::run(args).await,

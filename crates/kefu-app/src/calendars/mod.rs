@@ -3,8 +3,10 @@
 //! the default, made on first start, for every dealer and department that
 //! names none.
 
+mod notices;
 mod preview;
 
+pub use notices::import_notice;
 pub use preview::{DayKind, DaySource, DayView, MAX_PREVIEW_MINUTES, MonthView, deadline, month};
 
 use kefu_core::FieldError;
@@ -51,6 +53,10 @@ pub struct CalendarInput {
     /// over official holidays.
     #[serde(default)]
     pub workdays: Vec<String>,
+    /// Years whose official arrangement was entered into `holidays` and
+    /// `workdays` (`kefu calendar import-holidays`); they count as known.
+    #[serde(default)]
+    pub official_years: Vec<i32>,
 }
 
 /// A calendar input that passed every rule: the name, and the spec as
@@ -75,6 +81,7 @@ impl CalendarInput {
             public_holidays: self.public_holidays,
             holidays: self.holidays,
             workdays: self.workdays,
+            official_years: self.official_years,
         }
         .build()?;
         // A calendar that never works would leave every clock on it without
@@ -101,6 +108,7 @@ impl CalendarInput {
             public_holidays: s.public_holidays.clone(),
             holidays: s.holidays.clone(),
             workdays: s.workdays.clone(),
+            official_years: s.official_years.clone(),
         }
     }
 }

@@ -16,14 +16,15 @@ pub const MAX_PREVIEW_MINUTES: i64 = 365 * 24 * 60;
 
 /// When `minutes` business minutes on calendar `id` have elapsed after
 /// `start` (RFC 3339, any offset). `start` and `minutes` are checked before
-/// the calendar is looked up.
+/// the calendar is looked up. With it, whether official dates are missing
+/// for a year the deadline runs through (it may then ignore a holiday).
 pub async fn deadline(
     app: &App,
     _who: &Actor,
     id: i64,
     start: &str,
     minutes: i64,
-) -> Result<DateTime<Utc>> {
+) -> Result<(DateTime<Utc>, bool)> {
     let start = DateTime::parse_from_rfc3339(start.trim())
         .map_err(|_| {
             AppError::invalid(
@@ -41,13 +42,14 @@ pub async fn deadline(
         ));
     }
     let calendar = fetch(app, id).await?;
-    calendar.add_business(start, minutes).ok_or_else(|| {
+    let due = calendar.add_business(start, minutes).ok_or_else(|| {
         AppError::invalid(
             "minutes",
             "no_working_time",
             "the calendar does not have this much working time after start",
         )
-    })
+    })?;
+    Ok((due, calendar.official_dates_missing_between(start, due)))
 }
 
 /// A month of a calendar, day by day.

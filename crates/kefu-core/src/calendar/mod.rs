@@ -19,6 +19,7 @@
 //! panics or reads a clock.
 
 mod hours;
+mod notice;
 mod official;
 mod spec;
 mod time;
@@ -34,6 +35,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use chrono_tz::Tz;
 
 pub use hours::{DAY_MINUTES, WorkRange};
+pub use notice::{Notice, parse_notice};
 pub use official::Official;
 use official::OfficialDay;
 pub use spec::{CalendarSpec, WeeklySpec};
@@ -75,6 +77,8 @@ pub struct Calendar {
     official: Option<Official>,
     holidays: BTreeSet<NaiveDate>,
     workdays: BTreeSet<NaiveDate>,
+    /// Years whose official dates an admin entered as holidays and workdays.
+    entered: BTreeSet<i32>,
 }
 
 impl Calendar {
@@ -120,7 +124,12 @@ impl Calendar {
             official,
             holidays,
             workdays,
+            entered: BTreeSet::new(),
         }
+    }
+
+    fn with_entered(self, entered: BTreeSet<i32>) -> Self {
+        Self { entered, ..self }
     }
 
     pub fn timezone(&self) -> Tz {
@@ -157,7 +166,22 @@ impl Calendar {
     /// stops at 2026-12-25). Those dates then follow weekly hours and admin
     /// dates only. False for a calendar without official dates.
     pub fn official_dates_missing(&self, year: i32) -> bool {
-        self.official.is_some_and(|o| o.missing(year))
+        self.official.is_some_and(|o| o.missing(year)) && !self.entered.contains(&year)
+    }
+
+    /// Whether official dates are missing for any year from `start` to `end`
+    /// in the calendar's zone: a deadline across them may ignore a holiday.
+    pub fn official_dates_missing_between(
+        &self,
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        use chrono::Datelike;
+        let (a, b) = (
+            start.with_timezone(&self.tz).year(),
+            end.with_timezone(&self.tz).year(),
+        );
+        (a.min(b)..=a.max(b).min(a.min(b) + 10)).any(|y| self.official_dates_missing(y))
     }
 
     /// Why `date` is or is not worked; see the module docs for the rules.

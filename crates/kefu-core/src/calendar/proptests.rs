@@ -72,6 +72,7 @@ fn calendar() -> impl Strategy<Value = Calendar> {
                     public_holidays: cn.then(|| "CN".to_string()),
                     holidays,
                     workdays,
+                    official_years: Vec::new(),
                 };
                 spec.build()
             },

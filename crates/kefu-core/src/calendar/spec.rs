@@ -38,6 +38,11 @@ pub struct CalendarSpec {
     /// over official holidays.
     #[serde(default)]
     pub workdays: Vec<String>,
+    /// Years whose official arrangement an admin entered into `holidays` and
+    /// `workdays` (`kefu calendar import-holidays`): their official dates
+    /// count as known.
+    #[serde(default)]
+    pub official_years: Vec<i32>,
 }
 
 /// Working hours per weekday: ranges `["HH:MM", "HH:MM"]` from `00:00` to
@@ -105,9 +110,18 @@ impl CalendarSpec {
                 "a date cannot be both a holiday and a make-up workday",
             ));
         }
-        Ok(Calendar::from_parts(
-            tz, weekly, official, holidays, workdays,
-        ))
+        let mut entered = BTreeSet::new();
+        for (i, year) in self.official_years.iter().enumerate() {
+            if !(super::FIRST_YEAR..=super::LAST_YEAR).contains(year) {
+                return Err(FieldError::new(
+                    format!("official_years[{i}]"),
+                    "invalid_year",
+                    format!("a year from {} to {}", super::FIRST_YEAR, super::LAST_YEAR),
+                ));
+            }
+            entered.insert(*year);
+        }
+        Ok(Calendar::from_parts(tz, weekly, official, holidays, workdays).with_entered(entered))
     }
 }
 
@@ -152,6 +166,7 @@ impl Calendar {
             public_holidays: self.official().map(|o| o.as_str().to_string()),
             holidays: ymd(self.holidays()),
             workdays: ymd(self.workdays()),
+            official_years: self.entered.iter().copied().collect(),
         }
     }
 }

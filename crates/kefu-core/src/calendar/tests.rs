@@ -225,6 +225,7 @@ fn make_up_workdays_use_monday_hours() {
         public_holidays: Some("CN".into()),
         holidays: vec![],
         workdays: vec!["2025-03-11".into()],
+        official_years: Vec::new(),
     };
     let cal = spec.build().unwrap();
     let monday = cal.weekly(Weekday::Mon);
@@ -310,6 +311,7 @@ fn zero_negative_and_huge_durations() {
         public_holidays: None,
         holidays: vec![],
         workdays: vec!["2025-03-08".into()],
+        official_years: Vec::new(),
     }
     .build()
     .unwrap();

@@ -284,6 +284,7 @@ mod tests {
             public_holidays: None,
             holidays: vec![],
             workdays: vec![],
+            official_years: Vec::new(),
         }
         .build()
         .unwrap()

@@ -102,6 +102,10 @@ pub struct DeadlineQuery {
 pub struct Due {
     /// When the business minutes have elapsed (UTC).
     due: DateTime<Utc>,
+    /// The calendar follows official dates that are not known for a year the
+    /// deadline runs through: it may fall on a holiday not yet entered
+    /// (`kefu calendar import-holidays`).
+    official_dates_missing: bool,
 }
 
 /// When an SLA of `minutes` business minutes started at `start` falls due on
@@ -118,8 +122,12 @@ pub async fn deadline(
     Id(id): Id,
     Query(q): Query<DeadlineQuery>,
 ) -> ApiResult<JsonOut<Due>> {
-    let due = calendars::deadline(&app, &who, id, &q.start, q.minutes).await?;
-    Ok(JsonOut(Due { due }))
+    let (due, official_dates_missing) =
+        calendars::deadline(&app, &who, id, &q.start, q.minutes).await?;
+    Ok(JsonOut(Due {
+        due,
+        official_dates_missing,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]

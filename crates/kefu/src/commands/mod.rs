@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod backup;
+pub mod calendar;
 pub mod demo;
 pub mod export;
 pub mod import;

@@ -364,6 +364,7 @@ pub(super) async fn customers_by_phone(server: &Server, token: &str, phone: &str
 mod backups;
 mod config;
 mod demo;
+mod holidays;
 mod imports;
 mod postgres;
 mod start;
