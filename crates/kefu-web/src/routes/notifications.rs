@@ -52,7 +52,8 @@ pub struct MarkBody {
 /// Mark one of the caller's notifications read or unread.
 #[utoipa::path(patch, path = "/api/v1/notifications/{id}", tag = "notifications", request_body = MarkBody,
     params(("id" = i64, Path)),
-    responses((status = 200, body = Notification), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = Notification), (status = 404, body = ErrorBody),
+        (status = 422, description = "names the field that does not fit", body = ErrorBody)), security(("bearer" = [])))]
 pub async fn mark(
     State(app): State<App>,
     Caller(who): Caller,

@@ -65,7 +65,8 @@ pub async fn create_dealer(
 /// Change a dealer (admin): send any subset of the fields.
 #[utoipa::path(patch, path = "/api/v1/dealers/{id}", tag = "organisation", request_body = DealerInput,
     params(("id" = i64, Path)),
-    responses((status = 200, body = Dealer), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = Dealer), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the code is another dealer's", body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_dealer(
     State(app): State<App>,
@@ -115,7 +116,8 @@ pub async fn create_department(
 
 #[utoipa::path(patch, path = "/api/v1/departments/{id}", tag = "organisation", request_body = DepartmentInput,
     params(("id" = i64, Path)),
-    responses((status = 200, body = Department), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = Department), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the code is another department's", body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_department(
     State(app): State<App>,

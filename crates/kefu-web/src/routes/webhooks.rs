@@ -49,7 +49,8 @@ pub struct WebhookPatch {
 /// Turn a webhook on or off (admin).
 #[utoipa::path(patch, path = "/api/v1/webhooks/{id}", tag = "webhooks", request_body = WebhookPatch,
     params(("id" = i64, Path)),
-    responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = Webhook), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "names the field that does not fit", body = ErrorBody)), security(("bearer" = [])))]
 pub async fn update(
     State(app): State<App>,
     Caller(who): Caller,

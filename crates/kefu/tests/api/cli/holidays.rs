@@ -79,7 +79,10 @@ async fn a_notice_enters_its_year_into_the_default_calendar() {
             ),
         )
         .await;
-    assert_eq!(due["due"], "2027-02-14T01:30:00Z", "past the festival, on the Sunday worked: {due}");
+    assert_eq!(
+        due["due"], "2027-02-14T01:30:00Z",
+        "past the festival, on the Sunday worked: {due}"
+    );
     assert_eq!(due["official_dates_missing"], false, "{due}");
     let (_, due) = server
         .get(
