@@ -96,6 +96,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     pub clock: Clock,
     pub(crate) limiter: Arc<LoginLimiter>,
+    /// Tokens verified a moment ago.
+    pub(crate) tokens: Arc<crate::auth::cache::TokenCache>,
     /// Wakes the scheduler when a clock may have come due sooner.
     pub clock_wake: Arc<tokio::sync::Notify>,
     /// Wakes the webhook deliverer and the mailer when messages were written.
@@ -119,6 +121,7 @@ impl App {
             config: Arc::new(config),
             clock,
             limiter,
+            tokens: Arc::default(),
             clock_wake: Arc::new(tokio::sync::Notify::new()),
             delivery_wake: Arc::new(tokio::sync::Notify::new()),
             mail_wake: Arc::new(tokio::sync::Notify::new()),

@@ -33,11 +33,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_email"),
     migration!(6, "0006_calls"),
     migration!(7, "0007_settings_version"),
+    migration!(8, "0008_auth_version"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

@@ -1,5 +1,6 @@
 //! Login: passwords, tokens, and the limit on failed attempts.
 
+pub(crate) mod cache;
 mod limiter;
 mod password;
 pub(crate) mod tokens;

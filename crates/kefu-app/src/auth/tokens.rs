@@ -101,19 +101,36 @@ async fn login_as(
 
 /// The caller behind a bearer token, if it is live and its user active.
 pub async fn authenticate(app: &App, secret: &str) -> Result<Actor> {
-    let mut conn = app.store.read().await?;
-    let found = tokens::user_for(&mut conn, &digest(secret), TokenKind::Api, app.now()).await?;
-    let (token_id, user) = found.ok_or(AppError::Unauthenticated)?;
-    Ok(Actor::from_user(&user, Some(token_id)))
+    verify(app, secret, TokenKind::Api).await
 }
 
 /// The user behind a workbench session cookie, if it is live and its user
 /// active: a disabled user's sessions end at once.
 pub async fn session(app: &App, secret: &str) -> Result<Actor> {
+    verify(app, secret, TokenKind::Session).await
+}
+
+/// A token's actor from the cache when it may be trusted (see
+/// [`super::cache`]), else from the database, then kept.
+async fn verify(app: &App, secret: &str, kind: TokenKind) -> Result<Actor> {
+    let digest = digest(secret);
+    let now = app.now();
+    let cache = &app.tokens;
+    if let Some(actor) = cache.get(&digest, kind, now) {
+        return Ok(actor);
+    }
     let mut conn = app.store.read().await?;
-    let found = tokens::user_for(&mut conn, &digest(secret), TokenKind::Session, app.now()).await?;
-    let (token_id, user) = found.ok_or(AppError::Unauthenticated)?;
-    Ok(Actor::from_user(&user, Some(token_id)))
+    if !cache.fresh() {
+        cache.saw(tokens::auth_version(&mut conn).await?);
+        if let Some(actor) = cache.get(&digest, kind, now) {
+            return Ok(actor);
+        }
+    }
+    let found = tokens::user_for(&mut conn, &digest, kind, now).await?;
+    let v = found.ok_or(AppError::Unauthenticated)?;
+    let actor = Actor::from_user(&v.user, Some(v.token_id));
+    cache.put(&digest, kind, &actor, v.expires_at, v.auth_version);
+    Ok(actor)
 }
 
 /// The CSRF token of a session: derived from its secret, so it needs no
@@ -132,6 +149,7 @@ pub async fn logout(app: &App, who: &Actor) -> Result<()> {
     let mut tx = app.store.begin().await?;
     tokens::revoke(&mut tx, token_id, app.now()).await?;
     tx.commit().await.map_err(kefu_store::StoreError::from)?;
+    app.tokens.clear();
     Ok(())
 }
 

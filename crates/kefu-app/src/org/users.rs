@@ -268,6 +268,8 @@ pub async fn update_as(
     )
     .await?;
     commit(tx).await?;
+    // Here at once; other processes when they next read `auth_version`.
+    app.tokens.clear();
     Ok(after)
 }
 

@@ -7,7 +7,7 @@ use kefu_core::org::User;
 use crate::sql::{Sql, expect_one};
 use crate::{Conn, Result, row};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     Api,
     Session,
@@ -51,9 +51,11 @@ pub async fn user_for(
     digest: &str,
     kind: TokenKind,
     now: DateTime<Utc>,
-) -> Result<Option<(i64, User)>> {
+) -> Result<Option<Verified>> {
     let mut q = Sql::new(
-        "SELECT t.id AS token_id, u.id, u.username, u.display_name, u.role, u.dealer_id, \
+        "SELECT t.id AS token_id, t.expires_at AS token_expires_at, \
+         (SELECT n FROM auth_version WHERE id = 1) AS auth_version, \
+         u.id, u.username, u.display_name, u.role, u.dealer_id, \
          u.department_id, u.email, u.active, u.created_at, u.updated_at \
          FROM tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.digest = ",
@@ -64,12 +66,32 @@ pub async fn user_for(
         .push(" AND t.revoked_at IS NULL AND u.active = 1 AND t.expires_at > ")
         .bind(now.timestamp_millis());
     match q.query().fetch_optional(conn).await? {
-        Some(r) => Ok(Some((
-            row::i64_(&r, "token_id")?,
-            crate::org::users::from_row(&r)?,
-        ))),
+        Some(r) => Ok(Some(Verified {
+            token_id: row::i64_(&r, "token_id")?,
+            expires_at: row::instant(&r, "token_expires_at")?,
+            auth_version: row::i64_(&r, "auth_version")?,
+            user: crate::org::users::from_row(&r)?,
+        })),
         None => Ok(None),
     }
+}
+
+/// A live token and its user, with the `auth_version` read in the same
+/// statement: while the counter stands there, neither has changed.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub token_id: i64,
+    pub expires_at: DateTime<Utc>,
+    pub auth_version: i64,
+    pub user: User,
+}
+
+/// Where the counter of user and token changes stands now.
+pub async fn auth_version(conn: &mut Conn) -> Result<i64> {
+    let r = sqlx::query("SELECT n FROM auth_version WHERE id = 1")
+        .fetch_one(conn)
+        .await?;
+    row::i64_(&r, "n")
 }
 
 pub async fn revoke(tx: &mut Conn, token_id: i64, now: DateTime<Utc>) -> Result<bool> {

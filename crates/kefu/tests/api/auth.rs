@@ -300,3 +300,54 @@ async fn tokens_and_data_survive_a_restart(t: TestApp) {
     assert_eq!(body["code"], "SH001");
     drop(dir);
 }
+
+// Tokens are kept in memory once verified; a change made through another
+// kefu on the same database still ends access there.
+both!(a_user_disabled_through_another_instance_loses_access_there_too);
+async fn a_user_disabled_through_another_instance_loses_access_there_too(t: TestApp) {
+    let (id, token) = t.user("li.agent", "agent", None, None).await;
+    let other = TestApp::start(t.place.clone(), AppConfig::default(), t.app.clock.clone()).await;
+    for _ in 0..3 {
+        let (s, _) = other.get(&token, "/api/v1/customers").await;
+        assert_eq!(s, StatusCode::OK, "verified, then kept");
+    }
+    let (s, body) = t
+        .patch(
+            &t.admin,
+            &format!("/api/v1/users/{id}"),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, _) = t.get(&token, "/api/v1/customers").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "at once where it was changed");
+    let started = std::time::Instant::now();
+    loop {
+        let (s, _) = other.get(&token, "/api/v1/customers").await;
+        if s == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the other instance still lets the disabled user in"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A new password, too: the other instance drops the old token.
+    let (id2, token2) = t.user("wang.agent", "agent", None, None).await;
+    let (s, _) = other.get(&token2, "/api/v1/customers").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = t
+        .patch(
+            &t.admin,
+            &format!("/api/v1/users/{id2}"),
+            json!({"password": "a-new-password-2"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (s, _) = other.get(&token2, "/api/v1/customers").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    other.stop().await;
+}
