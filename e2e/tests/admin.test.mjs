@@ -79,6 +79,13 @@ describe('admin', () => {
     await page.goto(`${base}/customers/${id}`);
     await page.locator('[data-testid="edit-customer"]').click();
     const form = page.locator('form[data-testid="customer-edit"]');
+    // A name of only a zero-width space is empty to a reader: refused by the field.
+    await form.locator('input[name="name"]').fill('\u200B');
+    await form.locator('[data-testid="save-customer"]').click();
+    await page.locator('[data-testid="error-name"]').waitFor();
+    assert.match(await page.locator('[data-testid="error-name"]').innerText(), /必填/);
+    await shot(page, 'customer-edit-invisible-name');
+    await page.locator('form[data-testid="customer-edit"] input[name="name"]').fill('测试客户');
     await form.locator('input[name="other_phones"]').fill('12345');
     await form.locator('input[name="address"]').fill('北京市朝阳区');
     await form.locator('[data-testid="save-customer"]').click();
