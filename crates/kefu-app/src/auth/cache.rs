@@ -35,10 +35,12 @@ pub struct TokenCache {
     /// The counter as last read, and when (ms since `started`).
     version: AtomicI64,
     read_at_ms: AtomicI64,
-    entries: Mutex<HashMap<(String, TokenKind), Entry>>,
+    /// By token digest: each secret is one kind, the entry says which.
+    entries: Mutex<HashMap<String, Entry>>,
 }
 
 struct Entry {
+    kind: TokenKind,
     actor: Actor,
     expires_at: DateTime<Utc>,
     version: i64,
@@ -79,8 +81,11 @@ impl TokenCache {
         }
         let version = self.version.load(Ordering::Acquire);
         let entries = self.lock();
-        let e = entries.get(&(digest.to_owned(), kind))?;
-        (e.version == version && e.expires_at > now && e.verified.elapsed() < MAX_AGE)
+        let e = entries.get(digest)?;
+        (e.kind == kind
+            && e.version == version
+            && e.expires_at > now
+            && e.verified.elapsed() < MAX_AGE)
             .then(|| e.actor.clone())
     }
 
@@ -98,8 +103,9 @@ impl TokenCache {
             entries.clear();
         }
         entries.insert(
-            (digest.to_owned(), kind),
+            digest.to_owned(),
             Entry {
+                kind,
                 actor: actor.clone(),
                 expires_at,
                 version,
@@ -114,7 +120,7 @@ impl TokenCache {
         self.lock().clear();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, TokenKind), Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
