@@ -111,6 +111,8 @@ pub struct App {
     pub(crate) sla_settings: Arc<crate::sla::SettingsCache>,
     /// The thread write transactions run on (SQLite).
     pub(crate) writing: Arc<crate::writing::Writing>,
+    /// The kinds of timer the scheduler fires.
+    pub timers: Arc<crate::timers::TimerKinds>,
 }
 
 impl App {
@@ -129,6 +131,7 @@ impl App {
             openings: Arc::default(),
             sla_settings: Arc::default(),
             writing: Arc::default(),
+            timers: Arc::default(),
         }
     }
 

@@ -9,6 +9,8 @@ mod input;
 mod journal;
 pub mod live;
 mod outbox;
+mod tell;
+pub mod work;
 mod writing;
 
 pub mod audit;
@@ -24,6 +26,7 @@ pub mod org;
 pub mod reports;
 pub mod sla;
 pub mod tickets;
+pub mod timers;
 pub mod vehicles;
 pub mod webhooks;
 pub mod workbench;

@@ -10,12 +10,14 @@ use tokio::sync::{broadcast, watch};
 pub enum LiveEvent {
     /// A call is ringing at this user's phone (the stored call's id).
     Pop { user_id: i64, call: i64 },
+    /// Something was written to this user's bell.
+    Notice { user_id: i64 },
 }
 
 impl LiveEvent {
     pub fn user_id(&self) -> i64 {
         match self {
-            LiveEvent::Pop { user_id, .. } => *user_id,
+            LiveEvent::Pop { user_id, .. } | LiveEvent::Notice { user_id } => *user_id,
         }
     }
 
@@ -23,15 +25,19 @@ impl LiveEvent {
     pub fn encode(&self) -> String {
         match self {
             LiveEvent::Pop { user_id, call } => format!("pop {user_id} {call}"),
+            LiveEvent::Notice { user_id } => format!("notice {user_id}"),
         }
     }
 
     pub fn decode(text: &str) -> Option<LiveEvent> {
-        let mut parts = text.split(' ');
-        match (parts.next()?, parts.next()?, parts.next()?, parts.next()) {
-            ("pop", user, call, None) => Some(LiveEvent::Pop {
+        let parts: Vec<&str> = text.split(' ').collect();
+        match parts[..] {
+            ["pop", user, call] => Some(LiveEvent::Pop {
                 user_id: user.parse().ok()?,
                 call: call.parse().ok()?,
+            }),
+            ["notice", user] => Some(LiveEvent::Notice {
+                user_id: user.parse().ok()?,
             }),
             _ => None,
         }

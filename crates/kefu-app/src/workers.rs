@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use kefu_store::outbox::Outbox;
 use tokio::sync::Notify;
 
-use crate::sla::Ran;
+use crate::timers::Ran;
 use crate::{App, Result};
 
 /// When something is next due, if anything is.
@@ -39,10 +39,12 @@ impl Job {
     /// need not read it again.
     async fn run(&self, app: &App) -> Result<Option<Next>> {
         match self {
-            Job::Clocks => Ok(match crate::sla::run_due_or_next(app, app.now()).await? {
-                Ran::Fired(_) => None,
-                Ran::NothingDue { next } => Some(next),
-            }),
+            Job::Clocks => Ok(
+                match crate::timers::run_due_or_next(app, app.now()).await? {
+                    Ran::Fired(_) => None,
+                    Ran::NothingDue { next } => Some(next),
+                },
+            ),
             Job::Webhooks(client) => crate::webhooks::deliver_due(app, client, app.now())
                 .await
                 .map(|_| None),
@@ -54,7 +56,7 @@ impl Job {
         match self {
             Job::Clocks => {
                 let mut conn = app.store.read().await?;
-                Ok(kefu_store::sla::clocks::next_due(&mut conn).await?)
+                Ok(kefu_store::timers::next_due(&mut conn).await?)
             }
             Job::Webhooks(_) => crate::outbox::next_due(app, Outbox::Deliveries).await,
             Job::Mail => crate::outbox::next_due(app, Outbox::Emails).await,

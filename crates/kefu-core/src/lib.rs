@@ -11,6 +11,7 @@ pub mod org;
 pub mod sla;
 pub mod text;
 pub mod tickets;
+pub mod timers;
 pub mod vehicles;
 mod words;
 

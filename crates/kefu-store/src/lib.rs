@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod reports;
 pub mod sla;
 pub mod tickets;
+pub mod timers;
 pub mod vehicles;
 pub mod webhooks;
 

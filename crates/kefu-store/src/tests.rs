@@ -99,13 +99,13 @@ async fn the_scheduler_reads_only_the_index_on_due_clocks() {
         .await
         .unwrap();
     store.migrate().await.unwrap();
-    let due = crate::sla::clocks::due_query(chrono::Utc::now(), 200, false);
+    let due = crate::timers::due_query(chrono::Utc::now(), 200, false);
     let p = plan(&store, due).await;
     assert_no_scan(&p);
-    assert!(p.contains("clocks_next_idx"), "{p}");
-    let p = plan(&store, Sql::new(crate::sla::clocks::NEXT_DUE)).await;
+    assert!(p.contains("timers_next_idx"), "{p}");
+    let p = plan(&store, Sql::new(crate::timers::NEXT_DUE)).await;
     assert_no_scan(&p);
-    assert!(p.contains("clocks_next_idx"), "{p}");
+    assert!(p.contains("timers_next_idx"), "{p}");
 }
 
 async fn numbers_of(store: &Store, day: &str) -> i64 {

@@ -38,7 +38,7 @@ const LOADED: &[&str] = &[
     "vehicles",
     "tickets",
     "ticket_events",
-    "clocks",
+    "timers",
     "breaches",
     "notifications",
 ];
@@ -394,7 +394,7 @@ async fn write_batch(
     filled: &mut Filled,
 ) -> Result<()> {
     let ticket_ids = reserve_ids(tx, Table::Tickets, b.tickets.len()).await?;
-    let clock_ids = reserve_ids(tx, Table::Clocks, b.clocks.len()).await?;
+    let clock_ids = reserve_ids(tx, Table::Timers, b.clocks.len()).await?;
     let event_ids = reserve_ids(tx, Table::TicketEvents, b.events.len()).await?;
     let id = |ids: &[i64], local: i64| ids[local as usize];
     for t in &mut b.tickets {

@@ -2,14 +2,17 @@
 //! kefu-core (a forbidden move answers 409 and changes nothing) and against
 //! who may make it, then written with its event in one transaction.
 
-use kefu_core::org::{Permission, Role, Scope};
+use kefu_core::org::{Audience, Permission, Role, Scope, Source};
+use kefu_core::sla::firing::Reach;
 use kefu_core::text;
 use kefu_core::tickets::{CallbackOutcome, Illegal, Level, Move, Status, Ticket};
 use kefu_store::org::{dealers, departments, users};
 use kefu_store::{Change, Conn, tickets};
 use serde_json::{Value, json};
 
-use crate::journal::{Written, commit, record};
+use crate::journal::Written;
+use crate::tell::{Notice, tell};
+use crate::work::{After, Work};
 use crate::{Actor, App, AppError, Result};
 
 /// Callback attempts before an unreachable customer's order closes, when no
@@ -68,7 +71,7 @@ pub async fn act(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
 
 async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<super::TicketView> {
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = tickets::get(&mut tx, who.ticket_scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -99,12 +102,17 @@ async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
         && assignee != who.user_id
     {
         let note = json!({ "number": t.number, "by": who.user_id, "note": data["note"] });
-        kefu_store::notifications::insert(&mut tx, &[assignee], Some(id), "assigned", now, &note)
-            .await?;
+        let notice = Notice {
+            kind: "assigned",
+            audience: Audience::first_of([Source::User(assignee)]),
+            ticket: Some(&t),
+            data: &note,
+            reach: Reach::InApp,
+        };
+        tell(app, &mut tx, &notice, now).await?;
     }
     tickets::insert_event(&mut tx, id, m.name(), now, Some(who.user_id), data).await?;
-    record(
-        &mut tx,
+    tx.record(
         Some(who),
         now,
         Written {
@@ -118,8 +126,8 @@ async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     )
     .await?;
     let view = super::view(&mut tx, t).await?;
-    commit(tx).await?;
-    app.clock_wake.notify_one();
+    tx.after(After::WakeTimers);
+    tx.commit(app).await?;
     Ok(view)
 }
 

@@ -1,9 +1,11 @@
 //! The organisation: roles, what each role may do, and which records it sees.
 
+mod audience;
 mod records;
 mod role;
 mod scope;
 
+pub use audience::{Audience, Source};
 pub use records::{Dealer, DealerFields, Department, DepartmentFields, User, UserFields};
 pub use role::{Permission, Role};
 pub use scope::Scope;

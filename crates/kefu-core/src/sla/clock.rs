@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::{EscalationTarget, Policy};
 use crate::calendar::Calendar;
+use crate::timers::Timer;
 use crate::words::word_enum;
 
 word_enum!(
@@ -14,6 +15,9 @@ word_enum!(
         Response = "response", Resolution = "resolution", Escalation = "escalation", Callback = "callback",
     }
 );
+
+/// The subject of a work order's clocks among the timers.
+pub const SUBJECT: &str = "ticket";
 
 /// A clock about to be started.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,12 +159,74 @@ impl Clock {
     /// until the warning is given, then its due instant; never while paused,
     /// stopped or fired.
     pub fn next_at(&self) -> Option<DateTime<Utc>> {
-        if !self.live() || self.paused() {
-            return None;
+        crate::timers::next_at(
+            self.live(),
+            self.paused(),
+            self.due_at,
+            self.warn_at,
+            self.warned_at,
+        )
+    }
+
+    /// The clock read from its timer (of subject [`SUBJECT`]).
+    pub fn from_timer(t: &Timer) -> Result<Clock, String> {
+        if t.subject != SUBJECT {
+            return Err(format!(
+                "timer {} belongs to a {}, not a work order",
+                t.id, t.subject
+            ));
         }
-        match (self.warn_at, self.warned_at) {
-            (Some(w), None) if w < self.due_at => Some(w),
-            _ => Some(self.due_at),
+        let kind = ClockKind::parse(&t.kind)
+            .map_err(|_| format!("timer {} has kind {:?}", t.id, t.kind))?;
+        Ok(Clock {
+            id: t.id,
+            ticket_id: t.subject_id,
+            kind,
+            step: t.step,
+            target: t
+                .target
+                .as_deref()
+                .and_then(|w| EscalationTarget::parse(w).ok()),
+            policy_id: t.policy_id,
+            calendar_id: t.calendar_id,
+            dealer_id: t.dealer_id,
+            department_id: t.department_id,
+            started_at: t.started_at,
+            minutes: t.minutes,
+            due_at: t.due_at,
+            warn_at: t.warn_at,
+            warned_at: t.warned_at,
+            paused_at: t.paused_at,
+            remaining_minutes: t.remaining_minutes,
+            stopped_at: t.stopped_at,
+            fired_at: t.fired_at,
+            breached: t.breached,
+        })
+    }
+
+    /// The clock as a timer, to store.
+    pub fn to_timer(&self) -> Timer {
+        Timer {
+            id: self.id,
+            subject: SUBJECT.to_owned(),
+            subject_id: self.ticket_id,
+            kind: self.kind.as_str().to_owned(),
+            step: self.step,
+            target: self.target.map(|t| t.as_str().to_owned()),
+            policy_id: self.policy_id,
+            calendar_id: self.calendar_id,
+            dealer_id: self.dealer_id,
+            department_id: self.department_id,
+            started_at: self.started_at,
+            minutes: self.minutes,
+            due_at: self.due_at,
+            warn_at: self.warn_at,
+            warned_at: self.warned_at,
+            paused_at: self.paused_at,
+            remaining_minutes: self.remaining_minutes,
+            stopped_at: self.stopped_at,
+            fired_at: self.fired_at,
+            breached: self.breached,
         }
     }
 

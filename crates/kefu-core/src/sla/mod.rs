@@ -3,7 +3,8 @@
 //! next. Pure: the store keeps clocks, the scheduler in kefu-app fires them.
 
 mod clock;
+pub mod firing;
 mod policy;
 
-pub use clock::{Clock, ClockKind, ClockPlace, ClockPlan, plan_clocks};
+pub use clock::{Clock, ClockKind, ClockPlace, ClockPlan, SUBJECT, plan_clocks};
 pub use policy::{EscalationStep, EscalationTarget, OrderFacts, Policy, PolicyMatch, choose};

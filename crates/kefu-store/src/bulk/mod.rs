@@ -47,7 +47,7 @@ pub enum Table {
     Vehicles,
     Tickets,
     TicketEvents,
-    Clocks,
+    Timers,
 }
 
 impl Table {
@@ -57,7 +57,7 @@ impl Table {
             Table::Vehicles => "vehicles",
             Table::Tickets => "tickets",
             Table::TicketEvents => "ticket_events",
-            Table::Clocks => "clocks",
+            Table::Timers => "timers",
         }
     }
 }

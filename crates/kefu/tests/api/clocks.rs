@@ -144,7 +144,9 @@ fn at(v: &Value) -> chrono::DateTime<chrono::Utc> {
 
 async fn advance(t: &TestApp, secs: u64) -> usize {
     t.app.clock.advance(Duration::from_secs(secs));
-    kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap()
+    kefu_app::timers::run_due(&t.app, t.app.now())
+        .await
+        .unwrap()
 }
 
 async fn kinds(t: &TestApp, token: &str) -> Vec<String> {
@@ -249,7 +251,9 @@ async fn an_escalated_order_runs_the_seed_ladder(t: TestApp) {
     assert_eq!(kinds(&t, &w.head).await, ["escalation"]);
     // Running the scheduler again fires nothing twice.
     assert_eq!(
-        kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap(),
+        kefu_app::timers::run_due(&t.app, t.app.now())
+            .await
+            .unwrap(),
         0
     );
     assert_eq!(kinds(&t, &w.head).await, ["escalation"]);
@@ -627,7 +631,9 @@ async fn a_clock_that_cannot_fire_does_not_hold_up_the_others() {
         .await
         .unwrap();
     t.app.clock.advance(Duration::from_secs(3 * HOUR));
-    let fired = kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap();
+    let fired = kefu_app::timers::run_due(&t.app, t.app.now())
+        .await
+        .unwrap();
     assert_eq!(fired, 1, "the other order's breach fired");
     let (_, good) = t.get(&w.agent, &format!("/api/v1/tickets/{fine}")).await;
     assert_eq!(good["sla_state"], "red");
@@ -639,12 +645,16 @@ async fn a_clock_that_cannot_fire_does_not_hold_up_the_others() {
         .await
         .unwrap();
     assert_eq!(
-        kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap(),
+        kefu_app::timers::run_due(&t.app, t.app.now())
+            .await
+            .unwrap(),
         0
     );
     t.app.clock.advance(Duration::from_secs(61));
     assert_eq!(
-        kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap(),
+        kefu_app::timers::run_due(&t.app, t.app.now())
+            .await
+            .unwrap(),
         1
     );
     let (_, bad) = t.get(&w.agent, &format!("/api/v1/tickets/{stuck}")).await;

@@ -132,7 +132,9 @@ async fn breach_for_a_liaison_with_email(t: &TestApp) -> String {
         .await;
     t.app.clock.advance(Duration::from_secs(3 * 3600));
     assert_eq!(
-        kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap(),
+        kefu_app::timers::run_due(&t.app, t.app.now())
+            .await
+            .unwrap(),
         1
     );
     r["number"].as_str().unwrap().to_owned()

@@ -173,7 +173,9 @@ async fn go(t: &TestApp, w: &World, minutes: i64) {
     let target = w.t0 + TimeDelta::minutes(minutes);
     let by = (target - t.app.now()).to_std().unwrap();
     t.app.clock.advance(by);
-    kefu_app::sla::run_due(&t.app, t.app.now()).await.unwrap();
+    kefu_app::timers::run_due(&t.app, t.app.now())
+        .await
+        .unwrap();
 }
 
 /// An instant `minutes` (and `ms`) after t0, for a query string.

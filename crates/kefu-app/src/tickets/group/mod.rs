@@ -173,7 +173,7 @@ async fn write(tx: &mut Conn, openings: &[Opening]) -> Result<Vec<TicketView>> {
         .iter()
         .map(|o| o.clocks.as_ref().map_or(0, |p| p.plans.len()))
         .sum();
-    let mut clock_ids = reserve_ids(tx, Table::Clocks, clock_count)
+    let mut clock_ids = reserve_ids(tx, Table::Timers, clock_count)
         .await?
         .into_iter();
     let event_ids = reserve_ids(tx, Table::TicketEvents, openings.len()).await?;

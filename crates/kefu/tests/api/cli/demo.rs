@@ -172,7 +172,7 @@ async fn the_demo_writes_a_group_that_serve_serves() {
         dir.path(),
         "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN \
          ('customers_name_idx', 'customer_phones_phone_idx', 'vehicles_plate_idx', \
-          'tickets_customer_idx', 'ticket_events_ticket_idx', 'clocks_live_due_idx', 'breaches_due_idx')",
+          'tickets_customer_idx', 'ticket_events_ticket_idx', 'timers_live_due_idx', 'breaches_due_idx')",
     )
     .await;
     assert_eq!(indexes, 7);
@@ -265,7 +265,7 @@ async fn the_demo_fills_postgres() {
     let indexes: i64 = sqlx::query(
         "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN \
          ('customers_name_idx', 'customer_phones_phone_idx', 'vehicles_plate_idx', \
-          'tickets_customer_idx', 'ticket_events_ticket_idx', 'clocks_live_due_idx', 'breaches_due_idx')",
+          'tickets_customer_idx', 'ticket_events_ticket_idx', 'timers_live_due_idx', 'breaches_due_idx')",
     )
     .fetch_one(&mut conn)
     .await
@@ -275,8 +275,8 @@ async fn the_demo_fills_postgres() {
     // The foreign keys, left out during the load, are back and hold.
     for orphan in [
         "INSERT INTO ticket_events (ticket_id, kind, at) VALUES (999999999, 'note', 0)",
-        "INSERT INTO clocks (ticket_id, kind, started_at, minutes, due_at) \
-         VALUES (999999999, 'response', 0, 30, 0)",
+        "INSERT INTO timers (subject, subject_id, kind, policy_id, started_at, minutes, due_at) \
+         VALUES ('ticket', 1, 'response', 999999999, 0, 30, 0)",
         "INSERT INTO vehicles (customer_id, vin, vin_last6, created_at, updated_at) \
          VALUES (999999999, 'LSVAA4182E2199999', '199999', 0, 0)",
     ] {
