@@ -8,7 +8,8 @@ use std::collections::hash_map::Entry;
 use chrono::{DateTime, Utc};
 use kefu_core::calendar::Calendar;
 use kefu_core::sla::{Clock, ClockKind, ClockPlan};
-use kefu_core::tickets::{CallbackOutcome, Level, Move, Status, Ticket};
+use kefu_core::tickets::rules::{ClockChange, Clocks, clocks_on_move};
+use kefu_core::tickets::{Level, Move, Status, Ticket};
 use kefu_store::sla::{breaches, clocks, policies};
 use kefu_store::{Conn, tickets};
 
@@ -44,7 +45,8 @@ pub(crate) async fn start_at_place(
     Ok(())
 }
 
-/// Bring the clocks in line with a move that has just been made.
+/// Bring the clocks in line with a move that has just been made, as
+/// [`clocks_on_move`] says.
 pub(crate) async fn on_move(
     tx: &mut Conn,
     settings: &SettingsCache,
@@ -52,31 +54,24 @@ pub(crate) async fn on_move(
     m: Move,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    match m {
-        Move::Dispatch | Move::Escalate => {
-            stop(tx, t.id, now, |_| true).await?;
+    match clocks_on_move(m, t.status) {
+        ClockChange::Keep => {}
+        ClockChange::Restart => {
+            stop(tx, t.id, now, Clocks::All).await?;
             start_at_place(tx, settings, t, now).await?;
         }
-        Move::Respond => {
-            stop(tx, t.id, now, |c| c.kind == ClockKind::Response).await?;
-            breaches::settle(tx, t.id, &["response"], now).await?;
+        ClockChange::Stop(which, settled) => {
+            stop(tx, t.id, now, which).await?;
+            if !settled.is_empty() {
+                breaches::settle(tx, t.id, settled, now).await?;
+            }
         }
-        Move::Wait => pause(tx, t.id, now, true).await?,
-        Move::Resume => pause(tx, t.id, now, false).await?,
-        Move::Answer | Move::Resolve => {
-            stop(tx, t.id, now, |_| true).await?;
-            breaches::settle(tx, t.id, &["response", "resolution", "escalation"], now).await?;
-        }
-        Move::Callback(_) | Move::Reopen if t.status == Status::Reopened => {
-            stop(tx, t.id, now, |_| true).await?;
-            start_at_place(tx, settings, t, now).await?;
-        }
-        Move::Callback(CallbackOutcome::Unreached { last: false }) => {
-            stop(tx, t.id, now, |c| c.kind == ClockKind::Callback).await?;
+        ClockChange::Pause => pause(tx, t.id, now, true).await?,
+        ClockChange::Resume => pause(tx, t.id, now, false).await?,
+        ClockChange::NextCallback => {
+            stop(tx, t.id, now, Clocks::Callback).await?;
             schedule_callback(tx, t, now).await?;
         }
-        Move::Callback(_) => stop(tx, t.id, now, |c| c.kind == ClockKind::Callback).await?,
-        _ => {}
     }
     Ok(())
 }
@@ -123,16 +118,18 @@ async fn schedule_callback(tx: &mut Conn, t: &Ticket, now: DateTime<Utc>) -> Res
 
 /// Stop the chosen clocks, fired ones included (a response that came late
 /// no longer makes the order red).
-async fn stop(
-    tx: &mut Conn,
-    ticket_id: i64,
-    now: DateTime<Utc>,
-    which: impl Fn(&Clock) -> bool,
-) -> Result<()> {
+async fn stop(tx: &mut Conn, ticket_id: i64, now: DateTime<Utc>, which: Clocks) -> Result<()> {
     let ids: Vec<i64> = clocks::for_ticket(tx, ticket_id)
         .await?
         .iter()
-        .filter(|c| c.stopped_at.is_none() && which(c))
+        .filter(|c| {
+            c.stopped_at.is_none()
+                && match which {
+                    Clocks::All => true,
+                    Clocks::Response => c.kind == ClockKind::Response,
+                    Clocks::Callback => c.kind == ClockKind::Callback,
+                }
+        })
         .map(|c| c.id)
         .collect();
     Ok(clocks::stop(tx, &ids, now).await?)

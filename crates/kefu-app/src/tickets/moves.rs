@@ -2,10 +2,11 @@
 //! kefu-core (a forbidden move answers 409 and changes nothing) and against
 //! who may make it, then written with its event in one transaction.
 
-use kefu_core::org::{Audience, Permission, Role, Scope, Source};
+use kefu_core::org::{Audience, Role, Scope, Source};
 use kefu_core::sla::firing::Reach;
 use kefu_core::text;
-use kefu_core::tickets::{CallbackOutcome, Illegal, Level, Move, Status, Ticket};
+use kefu_core::tickets::rules::{self, Refused};
+use kefu_core::tickets::{Illegal, Move, Ticket};
 use kefu_store::org::{dealers, departments, users};
 use kefu_store::{Change, Conn, tickets};
 use serde_json::{Value, json};
@@ -81,21 +82,7 @@ async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     check_role(who, &t, m)?;
     let next = t.state().apply(m).map_err(conflict)?;
     let data = apply(&mut tx, who, &mut t, &action, attempts).await?;
-    t.set_state(next);
-    t.updated_at = now;
-    match t.status {
-        Status::Resolved if before.status != t.status => t.resolved_at = Some(now),
-        Status::Closed => t.closed_at = Some(now),
-        Status::Reopened => {
-            t.resolved_at = None;
-            t.closed_at = None;
-            t.close_reason = None;
-        }
-        _ => {}
-    }
-    if t.status == Status::Closed && t.close_reason.is_none() {
-        t.close_reason = Some("satisfied".into());
-    }
+    rules::enter(&mut t, next, now);
     crate::sla::on_move(&mut tx, &app.sla_settings, &mut t, m, now).await?;
     tickets::update(&mut tx, &t).await?;
     if let (Move::Assign, Some(assignee)) = (m, t.assignee_id)
@@ -152,49 +139,30 @@ fn the_move(a: &Action, t: &Ticket, attempts: i64) -> Move {
         Action::Resume { .. } => Move::Resume,
         Action::Resolve { .. } => Move::Resolve,
         Action::Callback {
-            reached: true,
+            reached,
             satisfaction,
             ..
-        } => Move::Callback(if satisfaction.unwrap_or(0) >= 3 {
-            CallbackOutcome::Satisfied
-        } else {
-            CallbackOutcome::Dissatisfied
-        }),
-        Action::Callback { reached: false, .. } => Move::Callback(CallbackOutcome::Unreached {
-            last: t.callback_attempts + 1 >= attempts,
-        }),
+        } => Move::Callback(rules::callback_outcome(
+            *reached,
+            *satisfaction,
+            t.callback_attempts + 1,
+            attempts,
+        )),
         Action::Reopen { .. } => Move::Reopen,
         Action::Note { .. } => Move::Note,
     }
 }
 
-/// Who may make which move. The order is already known to be in the
-/// caller's scope (a dealer's staff only reach their dealer's orders, a
-/// liaison only their department's).
+/// Who may make which move: [`rules::may_move`], in the caller's words.
 fn check_role(who: &Actor, t: &Ticket, m: Move) -> Result<()> {
-    let central = who.may(Permission::TriageTickets);
-    match m {
-        Move::Answer | Move::Dispatch | Move::Escalate | Move::Callback(_) | Move::Reopen => {
-            who.require(Permission::TriageTickets)
+    rules::may_move(who.role, who.ticket_scope(), t, m).map_err(|r| match r {
+        Refused::Lacks(_) => {
+            AppError::forbidden(format!("the {} role may not do this", who.role.as_str()))
         }
-        Move::Respond | Move::Wait | Move::Resume | Move::Resolve => {
-            who.require(Permission::WorkTickets)?;
-            let at_their_level = match who.ticket_scope() {
-                Scope::Dealer(_) => t.level == Level::L2,
-                Scope::Department(_) => t.level == Level::L3,
-                _ => central,
-            };
-            if at_their_level {
-                Ok(())
-            } else {
-                Err(AppError::forbidden(
-                    "this order is not with your dealer or department",
-                ))
-            }
+        Refused::NotTheirs => {
+            AppError::forbidden("this order is not with your dealer or department")
         }
-        Move::Assign => who.require(Permission::AssignTickets),
-        Move::Note => Ok(()),
-    }
+    })
 }
 
 fn conflict(e: Illegal) -> AppError {

@@ -1,8 +1,10 @@
-//! Work orders (工单): their words and the state machine every move obeys.
+//! Work orders (工单): their words, the state machine every move obeys, and
+//! the rules of a move (who may make it, what it does to the clocks).
 
 mod kinds;
 mod machine;
 mod record;
+pub mod rules;
 
 pub use kinds::{Category, Channel, Level, Priority, Status};
 pub use machine::{CallbackOutcome, Illegal, Move, TicketState};
