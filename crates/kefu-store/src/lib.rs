@@ -30,6 +30,9 @@ pub mod org;
 pub mod outbox;
 pub mod reports;
 pub mod sla;
+/// The PostgreSQL server of kefu's test suites (tests only).
+#[doc(hidden)]
+pub mod testing;
 pub mod tickets;
 pub mod vehicles;
 pub mod webhooks;
