@@ -4,12 +4,16 @@
 //! `excluded`, `UPDATE ... SET (a, b) = (...)`); where they part, the
 //! statement asks its [`Dialect`] for the fragment, and nothing else in kefu
 //! asks which engine it is on (ENGINEERING §10, STYLE habit 6). The
-//! migrations are the one other place, one folder per engine.
+//! migrations are the one other place, one folder per engine, and a test
+//! here keeps the two schemas they make the same.
 
 use sqlx::Database;
 
 use crate::Conn;
 use crate::sql::Sql;
+
+#[cfg(test)]
+mod tests;
 
 /// The engine behind a store or a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,11 +35,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_calls"),
     migration!(7, "0007_settings_version"),
     migration!(8, "0008_auth_version"),
+    migration!(10, "0010_schemas_agree"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {
