@@ -54,9 +54,10 @@ pub(crate) async fn publish(
     e: &LiveEvent,
 ) -> crate::Result<Publish> {
     kefu_store::live::announce(&app.store, tx, &e.encode()).await?;
-    Ok(match app.store.backend() {
-        kefu_store::Backend::Postgres => Publish::Sent,
-        kefu_store::Backend::Sqlite => Publish::AfterCommit(e.clone()),
+    Ok(if app.store.dialect().shared() {
+        Publish::Sent
+    } else {
+        Publish::AfterCommit(e.clone())
     })
 }
 

@@ -19,7 +19,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
 
-use kefu_store::{Backend, StoreError};
+use kefu_store::StoreError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{App, AppError, Result};
@@ -65,7 +65,7 @@ impl App {
         T: Send + 'static,
         W: Future<Output = Result<T>> + Send + 'static,
     {
-        if self.store.backend() != Backend::Sqlite {
+        if !self.store.dialect().one_writer() {
             return tokio::spawn(work).await.map_err(|e| failed(&e))?;
         }
         let thread = match self.writing.thread.get() {

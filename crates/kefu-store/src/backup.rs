@@ -11,7 +11,7 @@ use std::path::Path;
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Backend, Conn, Result, StoreError};
+use crate::{Conn, Dialect, Result, StoreError};
 
 /// Write a consistent copy of the SQLite database `db_file` to `to` (which
 /// must not exist) with `VACUUM INTO`: one read transaction, so writers go
@@ -76,39 +76,22 @@ pub struct Table {
 }
 
 /// Every table of kefu's schema, by name.
-pub async fn tables(conn: &mut Conn, backend: Backend) -> Result<Vec<Table>> {
-    let names: Vec<String> = match backend {
-        Backend::Sqlite => sqlx::query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' \
-             AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        ),
-        Backend::Postgres => sqlx::query(
-            "SELECT table_name::text AS name FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
-        ),
-    }
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>("name"))
-    .collect::<std::result::Result<_, _>>()?;
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        let columns = match backend {
-            Backend::Sqlite => {
-                sqlx::query("SELECT name FROM pragma_table_info($1) ORDER BY cid").bind(&name)
-            }
-            Backend::Postgres => sqlx::query(
-                "SELECT column_name::text AS name FROM information_schema.columns \
-                 WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-            )
-            .bind(&name),
-        }
+pub async fn tables(conn: &mut Conn, dialect: Dialect) -> Result<Vec<Table>> {
+    let names: Vec<String> = sqlx::query(dialect.table_names())
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| r.try_get::<String, _>("name"))
         .collect::<std::result::Result<_, _>>()?;
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let columns = sqlx::query(dialect.column_names())
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("name"))
+            .collect::<std::result::Result<_, _>>()?;
         out.push(Table { name, columns });
     }
     Ok(out)

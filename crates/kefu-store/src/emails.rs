@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use crate::outbox::{self, Outbox};
 use crate::sql::Sql;
-use crate::{Conn, Result, row};
+use crate::{Conn, Dialect, Result, row};
 
 pub async fn enqueue(
     tx: &mut Conn,
@@ -44,9 +44,8 @@ pub async fn claim(
     lease: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<PendingEmail>> {
-    let postgres = tx.backend_name() == "PostgreSQL";
     let mut q = Sql::new("SELECT id, to_addr, subject, body, attempts FROM emails WHERE id IN (");
-    outbox::push_due(&mut q, Outbox::Emails, now, limit, postgres);
+    outbox::push_due(&mut q, Outbox::Emails, now, limit, Dialect::of(tx));
     q.push(")");
     let mut out = Vec::new();
     for r in q.query().fetch_all(&mut *tx).await? {

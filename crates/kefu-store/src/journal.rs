@@ -6,12 +6,13 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 use crate::row;
 use crate::sql::Sql;
-use crate::{Conn, Page, PageRequest, Result};
+use crate::{Conn, Dialect, Page, PageRequest, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -71,13 +72,10 @@ pub async fn append_changes(
         )
         .await;
     };
-    let sql = if crate::bulk::is_sqlite(tx) {
-        "INSERT INTO changes (entity, entity_id, kind, at) \
-         SELECT $1, value, $2, $3 FROM json_each($4)"
-    } else {
-        "INSERT INTO changes (entity, entity_id, kind, at) \
-         SELECT $1, value::bigint, $2, $3 FROM json_array_elements_text($4::json)"
-    };
+    let sql = format!(
+        "INSERT INTO changes (entity, entity_id, kind, at) SELECT $1, value, $2, $3 FROM {}",
+        Dialect::of(tx).json_integers("$4")
+    );
     for chunk in ids.chunks(crate::bulk::JSON_ROWS) {
         let mut list = String::with_capacity(chunk.len() * 9 + 2);
         list.push('[');
@@ -88,7 +86,8 @@ pub async fn append_changes(
             let _ = write!(list, "{id}");
         }
         list.push(']');
-        sqlx::query(sql)
+        // kefu's own statement, built from constants.
+        sqlx::query(AssertSqlSafe(sql.clone()))
             .bind(entity)
             .bind(kind.as_str())
             .bind(at.timestamp_millis())

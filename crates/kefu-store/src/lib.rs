@@ -8,6 +8,7 @@
 pub mod backup;
 pub mod bulk;
 mod db;
+mod dialect;
 pub mod emails;
 mod error;
 mod journal;
@@ -29,12 +30,18 @@ pub mod org;
 pub mod outbox;
 pub mod reports;
 pub mod sla;
+/// The PostgreSQL server of kefu's test suites (tests only).
+#[doc(hidden)]
+pub mod testing;
 pub mod tickets;
 pub mod timers;
 pub mod vehicles;
 pub mod webhooks;
 
-pub use db::{Backend, Conn, ReadConn, Store, StoreOptions, Tx};
+pub use db::{Conn, ReadConn, Store, StoreOptions, Tx};
+pub use dialect::Dialect;
+/// [`Dialect`] by its older name.
+pub use dialect::Dialect as Backend;
 pub use error::StoreError;
 pub use journal::{
     AuditEntry, AuditFilter, Change, NewAudit, append_change, append_changes, audit_list,

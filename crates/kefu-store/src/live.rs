@@ -7,7 +7,7 @@
 
 use sqlx::postgres::PgListener;
 
-use crate::{Backend, Conn, Result, Store};
+use crate::{Conn, Result, Store};
 
 /// The channel is `kefu_live_<schema>`: kefu groups kept in separate
 /// schemas of one database (and tests running side by side) do not hear each
@@ -17,8 +17,8 @@ pub const CHANNEL: &str = "kefu_live_";
 /// Announce `payload` to every listening instance when `tx` commits.
 /// Nothing on SQLite.
 pub async fn announce(store: &Store, tx: &mut Conn, payload: &str) -> Result<()> {
-    if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_notify($1 || current_schema(), $2)")
+    if let Some(announce) = store.dialect().announce() {
+        sqlx::query(announce)
             .bind(CHANNEL)
             .bind(payload.to_owned())
             .execute(tx)

@@ -4,7 +4,8 @@
 
 use sqlx::{AssertSqlSafe, Executor, Row};
 
-use crate::db::{Backend, Store};
+use crate::Dialect;
+use crate::db::Store;
 use crate::{Result, StoreError};
 
 struct Migration {
@@ -35,11 +36,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_settings_version"),
     migration!(8, "0008_auth_version"),
     migration!(9, "0009_timers"),
+    migration!(10, "0010_schemas_agree"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {
@@ -53,10 +55,8 @@ impl Store {
     /// SQLite the write lock does.
     pub async fn migrate(&self) -> Result<MigrationStatus> {
         let mut tx = self.begin().await?;
-        if self.backend() == Backend::Postgres {
-            // An arbitrary constant: kefu's migration lock.
-            tx.execute("SELECT pg_advisory_xact_lock(4221902001)")
-                .await?;
+        if let Some(lock) = self.dialect().migration_lock() {
+            tx.execute(lock).await?;
         }
         tx.execute(
             "CREATE TABLE IF NOT EXISTS kefu_migrations (\
@@ -66,9 +66,10 @@ impl Store {
         let before = current(&mut tx).await?;
         refuse_newer(before)?;
         for m in MIGRATIONS.iter().filter(|m| m.version > before) {
-            let sql = match self.backend() {
-                Backend::Sqlite => m.sqlite,
-                Backend::Postgres => m.postgres,
+            // Each engine's own file: the one choice the migrations make.
+            let sql = match self.dialect() {
+                Dialect::Sqlite => m.sqlite,
+                Dialect::Postgres => m.postgres,
             };
             tracing::info!(version = m.version, name = m.name, "applying migration");
             tx.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await?;
@@ -92,19 +93,11 @@ impl Store {
     /// binary expects.
     pub async fn check_schema(&self) -> Result<()> {
         let mut conn = self.read().await?;
-        let exists = match self.backend() {
-            Backend::Sqlite => {
-                sqlx::query("SELECT count(*) AS n FROM sqlite_master WHERE name = 'kefu_migrations'")
-                    .fetch_one(&mut *conn)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::query("SELECT count(*) AS n FROM pg_tables WHERE tablename = 'kefu_migrations' AND schemaname = current_schema()")
-                    .fetch_one(&mut *conn)
-                    .await?
-            }
-        }
-        .try_get::<i64, _>("n")?;
+        let exists = sqlx::query(self.dialect().table_exists())
+            .bind("kefu_migrations")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get::<i64, _>("n")?;
         let found = if exists > 0 {
             current(&mut conn).await?
         } else {

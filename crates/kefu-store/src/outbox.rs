@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::sql::Sql;
-use crate::{Conn, Result, row};
+use crate::{Conn, Dialect, Result, row};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Outbox {
@@ -23,22 +23,20 @@ impl Outbox {
 }
 
 /// Append the sub-query of the ids of up to `limit` rows due at `now`,
-/// locked on PostgreSQL so another instance skips them (use inside the
-/// claiming transaction).
+/// claimed so another instance skips them (use inside the claiming
+/// transaction).
 pub(crate) fn push_due(
     q: &mut Sql,
     outbox: Outbox,
     now: DateTime<Utc>,
     limit: i64,
-    postgres: bool,
+    dialect: Dialect,
 ) {
     q.push("SELECT id FROM ").push(outbox.table());
     q.push(" WHERE next_at IS NOT NULL AND next_at <= ")
         .bind(now.timestamp_millis());
     q.push(" ORDER BY next_at LIMIT ").bind(limit);
-    if postgres {
-        q.push(" FOR UPDATE SKIP LOCKED");
-    }
+    q.push(dialect.skip_locked());
 }
 
 /// Hold claimed rows until `until`, so no one else sends them meanwhile.

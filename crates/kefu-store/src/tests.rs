@@ -99,7 +99,7 @@ async fn the_scheduler_reads_only_the_index_on_due_clocks() {
         .await
         .unwrap();
     store.migrate().await.unwrap();
-    let due = crate::timers::due_query(chrono::Utc::now(), 200, false);
+    let due = crate::timers::due_query(chrono::Utc::now(), 200, crate::Dialect::Sqlite);
     let p = plan(&store, due).await;
     assert_no_scan(&p);
     assert!(p.contains("timers_next_idx"), "{p}");

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Conn, Result, row};
+use crate::{Conn, Dialect, Result, row};
 
 pub(crate) const COLUMNS: &str = "id, subject, subject_id, kind, step, target, policy_id, \
     calendar_id, dealer_id, department_id, started_at, minutes, due_at, warn_at, warned_at, \
@@ -87,8 +87,7 @@ pub async fn save(tx: &mut Conn, t: &Timer) -> Result<()> {
 /// transaction: on PostgreSQL rows another instance holds are skipped, so
 /// several `kefu serve` never fire one timer twice.
 pub async fn claim_due(tx: &mut Conn, now: DateTime<Utc>, limit: i64) -> Result<Vec<Timer>> {
-    let postgres = tx.backend_name() == "PostgreSQL";
-    due_query(now, limit, postgres)
+    due_query(now, limit, Dialect::of(tx))
         .query()
         .fetch_all(tx)
         .await?
@@ -97,16 +96,14 @@ pub async fn claim_due(tx: &mut Conn, now: DateTime<Utc>, limit: i64) -> Result<
         .collect()
 }
 
-pub(crate) fn due_query(now: DateTime<Utc>, limit: i64, postgres: bool) -> Sql {
+pub(crate) fn due_query(now: DateTime<Utc>, limit: i64, d: Dialect) -> Sql {
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS)
         .push(" FROM timers WHERE next_at IS NOT NULL AND next_at <= ");
     q.bind(now.timestamp_millis())
         .push(" ORDER BY next_at LIMIT ")
-        .bind(limit);
-    if postgres {
-        q.push(" FOR UPDATE SKIP LOCKED");
-    }
+        .bind(limit)
+        .push(d.skip_locked());
     q
 }
 

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::outbox::{self, Outbox};
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Dialect, Page, PageRequest, Result, row};
 
 const COLUMNS: &str = "id, name, url, format, kinds, active, created_at, updated_at";
 
@@ -137,12 +137,11 @@ pub async fn claim(
     lease: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Pending>> {
-    let postgres = tx.backend_name() == "PostgreSQL";
     let mut q = Sql::new(
         "SELECT d.id, w.url, w.secret, d.kind, d.body, d.attempts FROM deliveries d \
          JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (",
     );
-    outbox::push_due(&mut q, Outbox::Deliveries, now, limit, postgres);
+    outbox::push_due(&mut q, Outbox::Deliveries, now, limit, Dialect::of(tx));
     q.push(")");
     let mut out = Vec::new();
     for r in q.query().fetch_all(&mut *tx).await? {

@@ -9,7 +9,7 @@ mod values;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::sql::Sql;
-use crate::{Conn, Result, StoreError};
+use crate::{Conn, Dialect, Result, StoreError};
 
 #[cfg(test)]
 mod tests;
@@ -18,26 +18,9 @@ pub use load::{Load, LoadTx};
 pub use sqlite::Loader;
 pub use values::{Value, Values};
 
-/// Bound values per statement. On SQLite the statements use anonymous
-/// placeholders, bound by position; numbered ones would be looked up by name,
-/// at a cost that grows with the square of the statement's size (measured:
-/// 1,000 rows of 17 values bound at ~2,000 rows/s). PostgreSQL takes up to
-/// 65,535 values; a few thousand keep each message small.
-const SQLITE_VALUES: usize = 960;
-const POSTGRES_VALUES: usize = 4_000;
-
 /// How many rows of `columns` values to put in one statement.
-fn rows_per_statement(columns: usize, sqlite: bool) -> usize {
-    let cap = if sqlite {
-        SQLITE_VALUES
-    } else {
-        POSTGRES_VALUES
-    };
-    (cap / columns.max(1)).max(1)
-}
-
-pub(crate) fn is_sqlite(conn: &Conn) -> bool {
-    conn.backend_name() != "PostgreSQL"
+fn rows_per_statement(columns: usize, dialect: Dialect) -> usize {
+    (dialect.values_per_statement() / columns.max(1)).max(1)
 }
 
 /// Tables whose ids may be reserved.
@@ -68,12 +51,9 @@ pub async fn reserve_ids(tx: &mut impl Rows, table: Table, n: usize) -> Result<V
     if n == 0 {
         return Ok(Vec::new());
     }
-    if let Some(conn) = tx.conn().filter(|c| !is_sqlite(c)) {
-        let mut q = Sql::new("SELECT nextval(pg_get_serial_sequence(");
-        q.bind(table.name())
-            .push(", 'id')) AS id FROM generate_series(1, ")
-            .bind(n as i64)
-            .push(")");
+    if let Some(conn) = tx.conn()
+        && let Some(q) = Dialect::of(conn).next_ids(table.name(), n as i64)
+    {
         let mut ids = q
             .query()
             .fetch_all(conn)
@@ -84,8 +64,8 @@ pub async fn reserve_ids(tx: &mut impl Rows, table: Table, n: usize) -> Result<V
         ids.sort_unstable();
         return Ok(ids);
     }
-    // SQLite gives a new row max(id) + 1; holding the write lock, we may
-    // take the next n ourselves.
+    // No sequence (SQLite): a new row gets max(id) + 1, and holding the
+    // write lock we may take the next n ourselves.
     let sql = format!("SELECT coalesce(max(id), 0) AS m FROM {}", table.name());
     let max = match tx.target() {
         Target::Store(conn) => sqlx::query(AssertSqlSafe(sql))
@@ -167,14 +147,10 @@ async fn insert_through<T: Sync>(
     tail: &str,
     mut row: impl for<'r> FnMut(&mut Values<'r>, &'r T) + Send,
 ) -> Result<()> {
-    let sqlite = is_sqlite(conn);
+    let dialect = Dialect::of(conn);
     let mut build = |chunk: &[T]| {
         let mut values = Values::default();
-        let mut q = if sqlite {
-            Sql::anonymous("INSERT INTO ")
-        } else {
-            Sql::new("INSERT INTO ")
-        };
+        let mut q = dialect.in_order("INSERT INTO ");
         q.push(head).push(" VALUES ");
         for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
@@ -191,7 +167,7 @@ async fn insert_through<T: Sync>(
     };
     // Each statement is made while the one before runs: the engine works on
     // a thread of its own (SQLite) or across the network (PostgreSQL).
-    let mut chunks = rows.chunks(rows_per_statement(columns, sqlite));
+    let mut chunks = rows.chunks(rows_per_statement(columns, dialect));
     let mut next = chunks.next().map(&mut build);
     while let Some(q) = next.take() {
         let running = q.query().execute(&mut *conn);
@@ -222,18 +198,7 @@ pub struct SetAside {
 /// refuses duplicates. Filling an empty database is faster without them and
 /// with each built once at the end than with every row inserted into each.
 pub async fn secondary_indexes(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SetAside>> {
-    let mut q = if is_sqlite(conn) {
-        Sql::new(
-            "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-             AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (",
-        )
-    } else {
-        Sql::new(
-            "SELECT indexname::text AS name, indexdef AS def FROM pg_indexes \
-             WHERE schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%' \
-             AND indexname NOT IN (SELECT conname FROM pg_constraint) AND tablename IN (",
-        )
-    };
+    let mut q = Sql::new(Dialect::of(conn).secondary_indexes());
     q.binds(tables.iter().map(|t| (*t).to_owned()))
         .push(") ORDER BY name");
     let rows = q.query().fetch_all(&mut *conn).await?;
@@ -254,16 +219,10 @@ pub async fn secondary_indexes(conn: &mut Conn, tables: &[&str]) -> Result<Vec<S
 /// pass, so a load still refuses a row whose parent is missing. None on
 /// SQLite, which cannot drop a constraint and checks one by an index probe.
 pub async fn foreign_keys(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SetAside>> {
-    if is_sqlite(conn) {
+    let Some(keys) = Dialect::of(conn).foreign_keys() else {
         return Ok(Vec::new());
-    }
-    let mut q = Sql::new(
-        "SELECT t.relname::text AS tbl, c.conname::text AS name, \
-         pg_get_constraintdef(c.oid) AS def FROM pg_constraint c \
-         JOIN pg_class t ON t.oid = c.conrelid \
-         JOIN pg_namespace n ON n.oid = t.relnamespace \
-         WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname IN (",
-    );
+    };
+    let mut q = Sql::new(keys);
     q.binds(tables.iter().map(|t| (*t).to_owned()))
         .push(") ORDER BY t.relname, c.conname");
     let rows = q.query().fetch_all(&mut *conn).await?;
@@ -314,14 +273,14 @@ async fn execute(tx: &mut impl Rows, sql: &str) -> Result<()> {
 /// as if the tables were empty. Nothing on SQLite, whose planner works from
 /// the schema alone.
 pub async fn analyze(conn: &mut Conn, tables: &[&str]) -> Result<()> {
-    if is_sqlite(conn) {
-        return Ok(());
-    }
+    let dialect = Dialect::of(conn);
     for t in tables {
         // Table names come from kefu's own list, never from a user.
-        sqlx::raw_sql(AssertSqlSafe(format!("ANALYZE {t}")))
-            .execute(&mut *conn)
-            .await?;
+        if let Some(analyze) = dialect.analyze(t) {
+            sqlx::raw_sql(AssertSqlSafe(analyze))
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     Ok(())
 }

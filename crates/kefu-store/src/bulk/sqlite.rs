@@ -11,7 +11,7 @@ use std::time::Duration;
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
 
 use super::{Value, Values, rows_per_statement};
-use crate::Result;
+use crate::{Dialect, Result};
 
 /// A connection of its own to the store's SQLite file, which takes the write
 /// lock for each of its transactions (`BEGIN IMMEDIATE`), like the store's
@@ -90,7 +90,7 @@ impl Loader {
         tail: &str,
         mut row: impl for<'r> FnMut(&mut Values<'r>, &'r T),
     ) -> Result<()> {
-        let per = rows_per_statement(columns, true);
+        let per = rows_per_statement(columns, Dialect::Sqlite);
         // Full chunks share one statement, kept prepared; only a shorter
         // last chunk needs another.
         let full = statement(head, columns, per, tail);

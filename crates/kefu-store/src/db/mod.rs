@@ -16,13 +16,9 @@ use sqlx::{Any, AnyPool, ConnectOptions};
 
 use crate::Result;
 
-pub type Conn = sqlx::AnyConnection;
+use crate::Dialect;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub type Conn = sqlx::AnyConnection;
 
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
@@ -44,7 +40,7 @@ impl Default for StoreOptions {
 /// The database handle. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    backend: Backend,
+    dialect: Dialect,
     engine: Engine,
 }
 
@@ -66,7 +62,7 @@ enum Engine {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("backend", &self.backend)
+            .field("dialect", &self.dialect)
             .finish()
     }
 }
@@ -95,7 +91,7 @@ impl Store {
         let writer = sqlite::Writer::open(&format!("{url}?mode=rwc"), &writer_pragmas).await?;
         let readers = sqlite::Readers::new(format!("{url}?mode=ro"), pragmas, opts.max_connections);
         Ok(Store {
-            backend: Backend::Sqlite,
+            dialect: Dialect::Sqlite,
             engine: Engine::Sqlite {
                 writer: Arc::new(writer),
                 readers,
@@ -114,7 +110,7 @@ impl Store {
             .connect_with(quiet(url)?)
             .await?;
         Ok(Store {
-            backend: Backend::Postgres,
+            dialect: Dialect::Postgres,
             engine: Engine::Postgres {
                 pool,
                 url: url.into(),
@@ -130,8 +126,14 @@ impl Store {
         }
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
+    /// The engine, for what differs between the two ([`Dialect`]).
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The same as [`Store::dialect`], by its older name.
+    pub fn backend(&self) -> Dialect {
+        self.dialect
     }
 
     /// A write transaction. On SQLite it waits for the one writer and takes

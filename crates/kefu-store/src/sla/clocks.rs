@@ -9,7 +9,7 @@ use kefu_core::timers::Timer;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Conn, Result, StoreError, row};
+use crate::{Conn, Dialect, Result, StoreError, row};
 
 /// Where the clocks of an order are counted.
 pub use kefu_core::sla::ClockPlace as Place;
@@ -113,19 +113,12 @@ pub async fn save(tx: &mut Conn, c: &Clock) -> Result<()> {
 /// columns: an order is read with its clocks in one statement rather than
 /// two, and without repeating the order's columns for each clock as a join
 /// would. Read back with [`from_json`].
-pub(crate) fn json_of_order(sqlite: bool) -> String {
-    let columns = crate::timers::COLUMNS;
-    if sqlite {
-        format!(
-            "(SELECT json_group_array(json_array({columns}) ORDER BY id) \
-             FROM timers WHERE subject = '{SUBJECT}' AND subject_id = t.id)"
-        )
-    } else {
-        format!(
-            "coalesce((SELECT json_agg(json_build_array({columns}) ORDER BY id) \
-             FROM timers WHERE subject = '{SUBJECT}' AND subject_id = t.id), '[]')::text"
-        )
-    }
+pub(crate) fn json_of_order(d: Dialect) -> String {
+    d.json_rows(
+        crate::timers::COLUMNS,
+        &format!("timers WHERE subject = '{SUBJECT}' AND subject_id = t.id"),
+        "id",
+    )
 }
 
 /// The clocks of [`json_of_order`], from the column `col` of `r`.

@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 
 use crate::bulk::{Rows, Values};
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Dialect, Page, PageRequest, Result, row};
 
 const COLUMNS: &str = "t.id, t.number, t.customer_id, t.vehicle_id, t.dealer_id, t.department_id, \
     t.assignee_id, t.channel, t.category, t.priority, t.subject, t.description, t.status, t.level, \
@@ -130,9 +130,7 @@ pub async fn get_with_clocks(
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS)
         .push(", ")
-        .push(&crate::sla::clocks::json_of_order(crate::bulk::is_sqlite(
-            conn,
-        )))
+        .push(&crate::sla::clocks::json_of_order(Dialect::of(conn)))
         .push(" AS clocks FROM tickets t WHERE t.id = ")
         .bind(id);
     scoped(&mut q, scope);
@@ -303,15 +301,11 @@ pub async fn awaiting_callback(
 ) -> Result<Vec<(Ticket, DueClock)>> {
     // SQLite, without statistics, prefers the index on status and sorts all
     // resolved orders; the partial index gives them in order.
-    let from = if conn.backend_name() == "PostgreSQL" {
-        " FROM tickets t"
-    } else {
-        " FROM tickets t INDEXED BY tickets_resolved_idx"
-    };
+    let hint = Dialect::of(conn).indexed_by("tickets_resolved_idx");
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS)
-        .push(", c.due_at AS clock_due, c.breached AS clock_breached")
-        .push(from)
+        .push(", c.due_at AS clock_due, c.breached AS clock_breached FROM tickets t")
+        .push(&hint)
         .push(
             " LEFT JOIN clocks c ON c.ticket_id = t.id AND c.kind = 'callback' \
              AND c.stopped_at IS NULL WHERE t.status = 'resolved' AND (c.id IS NULL OR c.due_at <= ",

@@ -32,7 +32,7 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
     let store = super::open_store(&settings).await?;
     prepare(&args.to)?;
     let mut conn = store.read().await?;
-    let all = tables(&mut conn, store.backend()).await?;
+    let all = tables(&mut conn, store.dialect()).await?;
     let mut total = 0u64;
     let mut written = 0usize;
     for table in all

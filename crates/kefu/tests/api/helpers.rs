@@ -38,34 +38,18 @@ pub struct TestApp {
     handle: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-/// The PostgreSQL server tests use, if any (`.ci/run` sets it).
+/// The PostgreSQL server tests use (`.ci/run` sets it); `None` after saying
+/// the case is skipped. Fails the case when `KEFU_REQUIRE_POSTGRES=1` and no
+/// server is set (see `kefu_store::testing`).
 pub fn pg_url() -> Option<String> {
-    std::env::var("KEFU_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
+    kefu_store::testing::postgres_url()
 }
 
-/// A fresh, empty schema of its own for one test.
+/// A fresh, empty schema of its own for one test; fails the case, saying
+/// so, when the server cannot be reached.
 pub async fn fresh_pg_schema() -> String {
     let base = pg_url().expect("KEFU_TEST_DATABASE_URL");
-    let schema = format!(
-        "kefu_t_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
-        .await
-        .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+    kefu_store::testing::fresh_schema(&base, "kefu_t").await
 }
 
 pub async fn open_store(place: &Place) -> Store {
@@ -93,11 +77,9 @@ impl TestApp {
                 (Place::Dir(dir.path().to_owned()), Some(dir))
             }
             Db::Postgres => {
-                if pg_url().is_none() {
-                    eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
-                    return None;
-                }
-                (Place::Url(fresh_pg_schema().await), None)
+                let base = pg_url()?;
+                let url = kefu_store::testing::fresh_schema(&base, "kefu_t").await;
+                (Place::Url(url), None)
             }
         };
         let clock = Clock::manual(chrono::Utc::now());

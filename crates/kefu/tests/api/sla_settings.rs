@@ -125,7 +125,6 @@ async fn a_policy_changed_counts_from_the_next_order(t: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_policy_changed_through_another_server_counts_from_the_next_order() {
     if helpers::pg_url().is_none() {
-        eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
         return;
     }
     let url = helpers::fresh_pg_schema().await;

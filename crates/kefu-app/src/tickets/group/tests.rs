@@ -29,25 +29,8 @@ async fn stores() -> Vec<(Store, Option<TempDir>)> {
             .unwrap(),
         Some(dir),
     )];
-    if let Some(base) = std::env::var("KEFU_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        let schema = format!(
-            "kefu_g_{}_{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        );
-        sqlx::any::install_default_drivers();
-        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
-            .await
-            .unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    if let Some(base) = kefu_store::testing::postgres_url() {
+        let url = kefu_store::testing::fresh_schema(&base, "kefu_g").await;
         out.push((
             Store::open_postgres(&url, &StoreOptions::default())
                 .await

@@ -232,7 +232,6 @@ async fn backups_are_taken_on_schedule_and_the_oldest_dropped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_backup_points_to_pg_dump_and_export_works() {
     if helpers::pg_url().is_none() {
-        eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
         return;
     }
     let url = helpers::fresh_pg_schema().await;

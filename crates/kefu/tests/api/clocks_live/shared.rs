@@ -20,7 +20,6 @@ const WORKERS: usize = 8;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_on_postgres_fire_each_clock_once() {
     if helpers::pg_url().is_none() {
-        eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
         return;
     }
     let url = helpers::fresh_pg_schema().await;

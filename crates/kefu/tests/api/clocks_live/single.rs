@@ -141,7 +141,6 @@ async fn a_clock_fires_on_time(url: Option<String>) {
 async fn a_clock_fires_on_time_in_a_real_server() {
     let postgres = async {
         if helpers::pg_url().is_none() {
-            eprintln!("KEFU_TEST_DATABASE_URL is not set: PostgreSQL case skipped");
             return;
         }
         a_clock_fires_on_time(Some(helpers::fresh_pg_schema().await)).await;

@@ -1,0 +1,4 @@
+-- The two schemas agree (checked by the test in src/dialect/tests.rs).
+--
+-- Nothing changes here: PostgreSQL renames two foreign keys that were named
+-- only there (see postgres/0010_schemas_agree.sql).
