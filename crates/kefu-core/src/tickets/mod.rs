@@ -2,6 +2,7 @@
 
 mod kinds;
 mod machine;
+pub mod number;
 mod record;
 
 pub use kinds::{Category, Channel, Level, Priority, Status};
