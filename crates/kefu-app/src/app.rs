@@ -109,6 +109,8 @@ pub struct App {
     pub(crate) openings: Arc<crate::tickets::Openings>,
     /// The SLA policies and calendars new orders are planned with.
     pub(crate) sla_settings: Arc<crate::sla::SettingsCache>,
+    /// The group's time zone and order-number prefix.
+    pub(crate) group: Arc<crate::org::group::GroupCache>,
     /// The thread write transactions run on (SQLite).
     pub(crate) writing: Arc<crate::writing::Writing>,
 }
@@ -128,6 +130,7 @@ impl App {
             live: crate::Live::new(),
             openings: Arc::default(),
             sla_settings: Arc::default(),
+            group: Arc::default(),
             writing: Arc::default(),
         }
     }

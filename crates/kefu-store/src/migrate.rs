@@ -34,11 +34,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_calls"),
     migration!(7, "0007_settings_version"),
     migration!(8, "0008_auth_version"),
+    migration!(11, "0011_group_settings"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 11;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

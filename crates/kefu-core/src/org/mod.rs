@@ -1,5 +1,7 @@
-//! The organisation: roles, what each role may do, and which records it sees.
+//! The organisation: roles, what each role may do, and which records it sees;
+//! the group's own settings.
 
+pub mod group;
 mod records;
 mod role;
 mod scope;
