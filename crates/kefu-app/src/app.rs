@@ -139,12 +139,11 @@ impl App {
         self.clock.now()
     }
 
-    /// Today in China, where kefu's customers live: bounds birthdays and
-    /// other days that have already been.
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.now()
-            .with_timezone(&chrono_tz::Asia::Shanghai)
-            .date_naive()
+    /// Today in the group's time zone: bounds birthdays and other days that
+    /// have already been.
+    pub async fn today(&self) -> crate::Result<chrono::NaiveDate> {
+        let zone = crate::org::group::settings(self).await?.timezone;
+        Ok(self.now().with_timezone(&zone).date_naive())
     }
 
     /// Where webhooks may be sent inside the network.

@@ -12,6 +12,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use chrono_tz::Tz;
 use kefu_core::org::Permission;
 use kefu_core::org::group::{self as rules, GroupSettings};
 use kefu_core::tickets::number::NumberPrefix;
@@ -134,4 +135,34 @@ pub async fn settings(app: &App) -> Result<Arc<GroupSettings>> {
 pub(crate) async fn settings_on(app: &App, conn: &mut Conn) -> Result<Arc<GroupSettings>> {
     let version = group::version(conn).await?;
     app.group.at(conn, version).await
+}
+
+/// The time zone the things of `dealer_id` are shown and counted in: the
+/// dealer's own, or the group's where there is no dealer (the centre, a
+/// back-office department). One read.
+pub async fn zone(app: &App, dealer_id: Option<i64>) -> Result<Tz> {
+    let mut conn = app.store.read().await?;
+    zone_on(app, &mut conn, dealer_id).await
+}
+
+pub(crate) async fn zone_on(app: &App, conn: &mut Conn, dealer_id: Option<i64>) -> Result<Tz> {
+    let (dealer, version) = group::dealer_zone(conn, dealer_id).await?;
+    match dealer.and_then(|tz| tz.parse::<Tz>().ok()) {
+        Some(tz) => Ok(tz),
+        None => Ok(app.group.at(conn, version).await?.timezone),
+    }
+}
+
+/// The zone a person's pages show times in: their dealer's when they work
+/// for one, else the group's.
+pub async fn zone_of(app: &App, who: &Actor) -> Result<Tz> {
+    zone(app, home_dealer(who)).await
+}
+
+/// The dealer a person works for, if their role belongs to one.
+pub(crate) fn home_dealer(who: &Actor) -> Option<i64> {
+    who.role
+        .is_dealer_bound()
+        .then_some(who.dealer_id)
+        .flatten()
 }

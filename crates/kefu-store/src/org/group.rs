@@ -61,3 +61,16 @@ pub async fn version(conn: &mut Conn) -> Result<i64> {
         .await?;
     row::i64_(&r, "n")
 }
+
+/// The time zone of a dealer, if there is one by this id, and the settings
+/// counter, in one statement.
+pub async fn dealer_zone(conn: &mut Conn, dealer_id: Option<i64>) -> Result<(Option<String>, i64)> {
+    let r = sqlx::query(
+        "SELECT (SELECT timezone FROM dealers WHERE id = $1) AS timezone, \
+         (SELECT n FROM settings_version WHERE id = 1) AS version",
+    )
+    .bind(dealer_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((row::opt_text(&r, "timezone")?, row::i64_(&r, "version")?))
+}

@@ -3,7 +3,7 @@
 //! counted from the next order on, here and in another server on the same
 //! database.
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -125,6 +125,37 @@ async fn new_orders_are_numbered_with_the_groups_prefix_and_day(mut t: TestApp) 
     assert_eq!(items[2]["before"]["number_prefix"], "GD-");
     assert_eq!(items[2]["after"]["timezone"], "Pacific/Auckland");
     assert_eq!(items[0]["after"]["timezone"], "America/New_York");
+}
+
+/// The window a report of 2026-07-01 covers.
+async fn window_of_july_first(t: &TestApp) -> (DateTime<Utc>, DateTime<Utc>) {
+    let (s, body) = t
+        .get(
+            &t.admin,
+            "/api/v1/reports/overtime?from=2026-07-01&to=2026-07-01",
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let at = |k: &str| body[k].as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
+    (at("from"), at("to"))
+}
+
+both!(report_dates_are_days_in_the_groups_time_zone);
+async fn report_dates_are_days_in_the_groups_time_zone(t: TestApp) {
+    let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    assert_eq!(
+        window_of_july_first(&t).await,
+        (utc("2026-06-30T16:00:00Z"), utc("2026-07-01T16:00:00Z"))
+    );
+    let (s, _) = t
+        .patch(&t.admin, PATH, json!({"timezone": "America/New_York"}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        window_of_july_first(&t).await,
+        (utc("2026-07-01T04:00:00Z"), utc("2026-07-02T04:00:00Z")),
+        "summer time in New York"
+    );
 }
 
 both!(a_bad_setting_is_refused_by_its_field_and_nothing_changes);
