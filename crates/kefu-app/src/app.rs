@@ -109,6 +109,8 @@ pub struct App {
     pub(crate) openings: Arc<crate::tickets::Openings>,
     /// The SLA policies and calendars new orders are planned with.
     pub(crate) sla_settings: Arc<crate::sla::SettingsCache>,
+    /// The group's time zone and order-number prefix.
+    pub(crate) group: Arc<crate::org::group::GroupCache>,
     /// The thread write transactions run on (SQLite).
     pub(crate) writing: Arc<crate::writing::Writing>,
     /// The kinds of timer the scheduler fires.
@@ -130,6 +132,7 @@ impl App {
             live: crate::Live::new(),
             openings: Arc::default(),
             sla_settings: Arc::default(),
+            group: Arc::default(),
             writing: Arc::default(),
             timers: Arc::default(),
         }
@@ -139,12 +142,11 @@ impl App {
         self.clock.now()
     }
 
-    /// Today in China, where kefu's customers live: bounds birthdays and
-    /// other days that have already been.
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.now()
-            .with_timezone(&chrono_tz::Asia::Shanghai)
-            .date_naive()
+    /// Today in the group's time zone: bounds birthdays and other days that
+    /// have already been.
+    pub async fn today(&self) -> crate::Result<chrono::NaiveDate> {
+        let zone = crate::org::group::settings(self).await?.timezone;
+        Ok(self.now().with_timezone(&zone).date_naive())
     }
 
     /// Where webhooks may be sent inside the network.

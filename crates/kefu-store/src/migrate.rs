@@ -37,11 +37,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_auth_version"),
     migration!(9, "0009_timers"),
     migration!(10, "0010_schemas_agree"),
+    migration!(11, "0011_group_settings"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

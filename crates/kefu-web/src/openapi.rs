@@ -7,8 +7,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{
-    audit, auth, calendars, calls, customers, health, imports, notifications, org, reports, sla,
-    tickets, vehicles, webhooks,
+    audit, auth, calendars, calls, customers, health, imports, notifications, org, reports,
+    settings, sla, tickets, vehicles, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -32,6 +32,7 @@ use crate::routes::{
         vehicles::create, vehicles::list, vehicles::one, vehicles::update,
         tickets::create, tickets::list, tickets::one, tickets::events, tickets::clocks,
         sla::create, sla::list, sla::one, sla::update,
+        settings::get_group, settings::update_group,
         notifications::list, notifications::mark,
         webhooks::create, webhooks::list, webhooks::update, webhooks::deliveries,
         tickets::answer, tickets::dispatch, tickets::escalate, tickets::assign, tickets::respond,
@@ -50,6 +51,7 @@ use crate::routes::{
         (name = "vehicles", description = "Customers' vehicles"),
         (name = "tickets", description = "Work orders and their triage"),
         (name = "sla", description = "SLA policies: targets and the escalation ladder"),
+        (name = "settings", description = "The group's settings: its time zone and order-number prefix"),
         (name = "webhooks", description = "Signed deliveries of clock events to other systems"),
         (name = "notifications", description = "The caller's notifications"),
         (name = "imports", description = "Bulk import from CSV and Excel"),

@@ -162,6 +162,9 @@ pub struct Card {
     pub recent_orders: Vec<Ticket>,
     pub recent_calls: Vec<Call>,
     pub at: DateTime<Utc>,
+    /// Where the card's times are read: the customer's dealer's time zone,
+    /// else the group's.
+    pub zone: chrono_tz::Tz,
 }
 
 /// Last contacts on a card that pops up.
@@ -186,12 +189,12 @@ pub async fn card(app: &App, who: &Actor, call_id: i64) -> Result<Card> {
     };
     let phone = call.caller.clone();
     fill(
+        app,
         &mut conn,
         who,
         Some(call),
         phone,
         customer,
-        app.now(),
         POP_CONTACTS,
     )
     .await
@@ -217,27 +220,20 @@ pub async fn customer_card(
         None => None,
     };
     let phone = customer.fields.phone.as_str().to_owned();
-    fill(
-        &mut conn,
-        who,
-        call,
-        phone,
-        Some(customer),
-        app.now(),
-        contacts,
-    )
-    .await
+    fill(app, &mut conn, who, call, phone, Some(customer), contacts).await
 }
 
 async fn fill(
+    app: &App,
     conn: &mut Conn,
     who: &Actor,
     call: Option<Call>,
     phone: String,
     customer: Option<Customer>,
-    at: DateTime<Utc>,
     contacts: i64,
 ) -> Result<Card> {
+    let dealer = customer.as_ref().and_then(|c| c.fields.dealer_id);
+    let zone = crate::org::group::zone_on(app, conn, dealer).await?;
     let mut card = Card {
         call,
         phone,
@@ -246,7 +242,8 @@ async fn fill(
         open_orders: Vec::new(),
         recent_orders: Vec::new(),
         recent_calls: Vec::new(),
-        at,
+        at: app.now(),
+        zone,
     };
     let Some(customer) = customer else {
         return Ok(card);

@@ -64,7 +64,7 @@ pub async fn create(app: &App, who: &Actor, mut input: CustomerInput) -> Result<
     if input.dealer_id.is_none() && who.role.is_dealer_bound() {
         input.dealer_id = who.dealer_id;
     }
-    let fields = input.validate(app.today())?;
+    let fields = input.validate(app.today().await?)?;
     check_dealer(who, fields.dealer_id)?;
     let now = app.now();
     let mut tx = app.store.begin().await?;
@@ -91,12 +91,12 @@ pub async fn create(app: &App, who: &Actor, mut input: CustomerInput) -> Result<
 pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -> Result<Customer> {
     who.require(Permission::WriteCustomers)?;
     let now = app.now();
+    let today = app.today().await?;
     let mut tx = app.store.begin().await?;
     let before = customers::get(&mut tx, who.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let fields =
-        patched(&CustomerInput::from_record(&before.fields), patch)?.validate(app.today())?;
+    let fields = patched(&CustomerInput::from_record(&before.fields), patch)?.validate(today)?;
     check_dealer(who, fields.dealer_id)?;
     check_links(&mut tx, fields.dealer_id, fields.owner_id).await?;
     customers::update(&mut tx, id, &fields, now).await?;

@@ -336,6 +336,7 @@ async fn write_orders(
     // A group takes about 1,500 orders a day; at least a month of history.
     let span = TimeDelta::days((closed / 1_500).clamp(30, 730) as i64);
     progress(Stage::Orders, 0, size.tickets);
+    let numbering = crate::org::group::settings(app).await?.numbering();
     let (send, mut batches) = mpsc::channel::<Batch>(2);
     let maker = {
         let org = org.clone();
@@ -352,7 +353,10 @@ async fn write_orders(
                 open,
                 span,
             };
-            let mut numbers = Numbers::default();
+            let mut numbers = Numbers {
+                numbering,
+                last: HashMap::new(),
+            };
             let mut from = 0;
             while from < size.tickets {
                 let to = (from + ORDER_BATCH).min(size.tickets);

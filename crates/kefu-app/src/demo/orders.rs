@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use chrono_tz::Asia::Shanghai;
 use kefu_core::calendar::Calendar;
 use kefu_core::customers::Tier;
 use kefu_core::sla::{Clock, ClockKind, ClockPlace, OrderFacts, Policy, choose, plan_clocks};
+use kefu_core::tickets::number::Numbering;
 use kefu_core::tickets::{
     CallbackOutcome, Category, Channel, Level, Move, Priority, Ticket, TicketEvent, TicketState,
 };
@@ -59,9 +59,9 @@ pub(super) struct Batch {
     pub breaches: Vec<NewBreach>,
 }
 
-/// The order numbers given out per day.
-#[derive(Default)]
+/// The order numbers given out per day, and how they are written.
 pub(super) struct Numbers {
+    pub numbering: Numbering,
     pub last: HashMap<String, i64>,
 }
 
@@ -163,17 +163,15 @@ impl<'w, 'b> Story<'w, 'b> {
             Priority::High,
             Priority::Urgent,
         ][rng.below(6) as usize];
-        let day = created
-            .with_timezone(&Shanghai)
-            .format("%Y%m%d")
-            .to_string();
+        let day = numbers.numbering.day(created);
         let seq = numbers.last.entry(day.clone()).or_insert(0);
         *seq += 1;
+        let number = numbers.numbering.number(&day, *seq);
         let agent = w.org.agents[rng.below(w.org.agents.len() as u64) as usize];
         let state = TicketState::new();
         let t = Ticket {
             id: batch.tickets.len() as i64,
-            number: format!("GD-{day}-{seq:04}"),
+            number,
             customer_id: owner.id,
             vehicle_id: owner.vehicle_id,
             dealer_id: w.org.stores.get(owner.store as usize).map(|s| s.id),

@@ -173,12 +173,13 @@ pub async fn import(
     let layout = columns::Layout::new(kind, &table)?;
     let scope = who.map_or(Scope::Group, Actor::scope);
     let now = app.now();
+    let today = app.today().await?;
     // The checks run inside the writing transaction, so nothing can take a
     // VIN or a plate between checking and writing.
     let mut tx = app.store.begin().await?;
     let (rows, accepted, mut rejected) = match kind {
         ImportKind::Customers => {
-            let plan = customers::plan(&mut tx, &table, &layout, app.today()).await?;
+            let plan = customers::plan(&mut tx, &table, &layout, today).await?;
             drop(table);
             write(&mut tx, &plan.accepted, now, progress).await?;
             (plan.rows, plan.accepted.len(), plan.rejected)

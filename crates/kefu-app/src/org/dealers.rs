@@ -21,7 +21,8 @@ pub struct DealerInput {
     pub name: String,
     #[serde(default)]
     pub region: Option<String>,
-    /// IANA time zone; default `Asia/Shanghai`.
+    /// IANA time zone; default: the group's (`Asia/Shanghai` unless an admin
+    /// changed it).
     #[serde(default)]
     pub timezone: Option<String>,
     /// The business calendar its clocks run on; null: the default calendar.
@@ -88,8 +89,16 @@ fn timezone(raw: Option<&str>) -> Result<String, FieldError> {
         })
 }
 
-pub async fn create(app: &App, who: &Actor, input: DealerInput) -> Result<Dealer> {
+pub async fn create(app: &App, who: &Actor, mut input: DealerInput) -> Result<Dealer> {
     who.require(Permission::ManageDealers)?;
+    if input
+        .timezone
+        .as_deref()
+        .is_none_or(|tz| tz.trim().is_empty())
+    {
+        let group = super::group::settings(app).await?;
+        input.timezone = Some(group.timezone.name().to_owned());
+    }
     let fields = input.validate()?;
     let now = app.now();
     let mut tx = app.store.begin().await?;

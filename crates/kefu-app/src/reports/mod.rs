@@ -3,7 +3,7 @@
 //! late, by department, dealer or step of the ladder.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
-use chrono_tz::Asia::Shanghai;
+use chrono_tz::Tz;
 use kefu_core::FieldError;
 use kefu_core::org::Permission;
 use kefu_store::reports::{self, OvertimeGroup, OvertimeKey, OvertimeTally, OvertimeWindow};
@@ -74,7 +74,11 @@ pub enum RowKey {
 /// and VPs see the whole group; a department head only their department.
 pub async fn overtime(app: &App, who: &Actor, p: &OvertimeParams) -> Result<OvertimeReport> {
     who.require(Permission::ReadReports)?;
-    let (from, to) = window(p.from.as_deref(), p.to.as_deref())?;
+    let mut conn = app.store.read().await?;
+    let zone = crate::org::group::settings_on(app, &mut conn)
+        .await?
+        .timezone;
+    let (from, to) = window(p.from.as_deref(), p.to.as_deref(), zone)?;
     let group_by = group_by(p.group_by.as_deref())?;
     let w = OvertimeWindow {
         from,
@@ -82,19 +86,20 @@ pub async fn overtime(app: &App, who: &Actor, p: &OvertimeParams) -> Result<Over
         group_by,
         now: app.now(),
     };
-    let mut conn = app.store.read().await?;
     let tallies = reports::overtime(&mut conn, who.ticket_scope(), &w).await?;
     Ok(report(&w, &tallies))
 }
 
-/// Parse `from` and `to`: RFC 3339 instants, or dates read in Asia/Shanghai
-/// (`from` from the start of its day, `to` to the end of its day).
+/// Parse `from` and `to`: RFC 3339 instants, or dates read in `zone`, the
+/// group's time zone (`from` from the start of its day, `to` to the end of
+/// its day).
 pub fn window(
     from: Option<&str>,
     to: Option<&str>,
+    zone: Tz,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), FieldError> {
-    let from = instant("from", from, false)?;
-    let to = instant("to", to, true)?;
+    let from = instant("from", from, false, zone)?;
+    let to = instant("to", to, true, zone)?;
     if to <= from {
         return Err(FieldError::new(
             "to",
@@ -112,7 +117,12 @@ pub fn window(
     Ok((from, to))
 }
 
-fn instant(field: &str, raw: Option<&str>, end_of_day: bool) -> Result<DateTime<Utc>, FieldError> {
+fn instant(
+    field: &str,
+    raw: Option<&str>,
+    end_of_day: bool,
+    zone: Tz,
+) -> Result<DateTime<Utc>, FieldError> {
     let raw = raw
         .map(str::trim)
         .filter(|r| !r.is_empty())
@@ -139,7 +149,7 @@ fn instant(field: &str, raw: Option<&str>, end_of_day: bool) -> Result<DateTime<
         } else {
             day
         };
-        return Shanghai
+        return zone
             .from_local_datetime(&day.and_time(NaiveTime::MIN))
             .earliest()
             .map(|d| d.with_timezone(&Utc))
@@ -257,6 +267,9 @@ pub fn percentile(sorted: &[i64], p: f64) -> Option<f64> {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use chrono_tz::America::New_York;
+    use chrono_tz::Asia::Shanghai;
+
     use super::*;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -291,13 +304,20 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_whole_days_in_shanghai() {
-        let (from, to) = window(Some("2026-01-01"), Some("2026-01-01")).unwrap();
+    fn dates_are_whole_days_in_the_groups_time_zone() {
+        let (from, to) = window(Some("2026-01-01"), Some("2026-01-01"), Shanghai).unwrap();
         assert_eq!(from, at("2025-12-31T16:00:00Z"));
         assert_eq!(to, at("2026-01-01T16:00:00Z"));
+        let (from, to) = window(Some("2026-01-01"), Some("2026-01-01"), New_York).unwrap();
+        assert_eq!(from, at("2026-01-01T05:00:00Z"));
+        assert_eq!(to, at("2026-01-02T05:00:00Z"));
+        // The day summer time starts in New York has 23 hours.
+        let (from, to) = window(Some("2026-03-08"), Some("2026-03-08"), New_York).unwrap();
+        assert_eq!(to - from, TimeDelta::hours(23));
         let (from, to) = window(
             Some("2026-03-01T09:00:00+08:00"),
             Some("2026-03-01T02:00:00.5Z"),
+            New_York,
         )
         .unwrap();
         assert_eq!(from, at("2026-03-01T01:00:00Z"));
@@ -306,7 +326,8 @@ mod tests {
 
     #[test]
     fn windows_are_checked() {
-        let field = |f: Option<&str>, t: Option<&str>| window(f, t).map_err(|e| e.field).err();
+        let field =
+            |f: Option<&str>, t: Option<&str>| window(f, t, Shanghai).map_err(|e| e.field).err();
         assert_eq!(field(None, Some("2026-01-01")), Some("from".into()));
         assert_eq!(field(Some(" "), Some("2026-01-01")), Some("from".into()));
         assert_eq!(

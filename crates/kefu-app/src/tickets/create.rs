@@ -2,9 +2,12 @@
 //! reader, away from the one writer; the write itself joins the orders
 //! opened at the same moment in one transaction (see [`super::group`]).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use kefu_core::FieldError;
 use kefu_core::org::Permission;
+use kefu_core::org::group::GroupSettings;
 use kefu_core::text;
 use kefu_core::tickets::{Category, Channel, Priority, Ticket, TicketState};
 use kefu_store::{Conn, tickets};
@@ -12,7 +15,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::group::{self, Opening};
-use crate::sla::{PlacePlan, SettingsCache};
+use crate::sla::PlacePlan;
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -45,9 +48,9 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super:
     // Stored to the millisecond: the answer shows what a later read will.
     let now = app.now().trunc_subsecs(3);
     let draft = Draft::parse(input, now)?;
-    let (ticket, clocks) = {
+    let (ticket, clocks, numbering) = {
         let mut conn = app.store.read().await?;
-        prepare(&mut conn, &app.sla_settings, who, &draft, now).await?
+        prepare(&mut conn, app, who, &draft, now).await?
     };
     group::open(
         app,
@@ -57,6 +60,7 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super:
             now,
             ticket,
             clocks,
+            numbering,
         },
     )
     .await
@@ -117,15 +121,16 @@ impl Draft {
 
 /// Check the draft against what is stored (the customer, their car, the
 /// dealer, who may open for whom) and plan its clocks: the order as it will
-/// be written, without its id and number. One statement reads the facts; the
-/// policies and calendars come from `settings` unless they have changed.
+/// be written, without its id and number, and how it will be numbered. One
+/// statement reads the facts; the policies, calendars and the group's
+/// settings come from the app's copies unless they have changed.
 pub(super) async fn prepare(
     conn: &mut Conn,
-    settings: &SettingsCache,
+    app: &App,
     who: &Actor,
     d: &Draft,
     now: DateTime<Utc>,
-) -> Result<(Ticket, Option<PlacePlan>)> {
+) -> Result<(Ticket, Option<PlacePlan>, Arc<GroupSettings>)> {
     let facts = tickets::opening_facts(conn, who.scope(), d.customer_id, d.vehicle_id, d.dealer_id)
         .await?
         .ok_or_else(|| {
@@ -191,13 +196,15 @@ pub(super) async fn prepare(
     // A new order is with the centre (L1): its clocks count on its dealer's
     // calendar unless the policy names one.
     let place_calendar = facts.dealer.and_then(|(_, calendar)| calendar);
-    let plan = settings
+    let plan = app
+        .sla_settings
         .at(conn, facts.settings_version)
         .await?
         .plan(conn, &ticket, facts.tier, place_calendar, now)
         .await?;
     ticket.policy_id = plan.as_ref().map(|p| p.policy_id);
-    Ok((ticket, plan))
+    let numbering = app.group.at(conn, facts.settings_version).await?;
+    Ok((ticket, plan, numbering))
 }
 
 /// No work order of a dealer's centre was taken before this.

@@ -8,7 +8,7 @@ pub use sheet::{Sheet, TIMELINE_EVENTS, sheet};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Asia::Shanghai;
+use chrono_tz::Tz;
 use kefu_core::org::Permission;
 use kefu_core::tickets::Ticket;
 use kefu_store::names::{Named, names};
@@ -38,6 +38,9 @@ pub struct Home {
     /// The queues a person at the centre may pick from (dealers, then
     /// departments); empty for those who have only their own.
     pub places: Vec<Place>,
+    /// Where the person's days and hours are counted: their dealer's time
+    /// zone, or the group's at the centre and in the departments.
+    pub zone: Tz,
 }
 
 /// One queue: a dealer's (L2) or a department's (L3).
@@ -110,8 +113,10 @@ pub async fn home(app: &App, who: &Actor, queue: Option<Queue>) -> Result<Home> 
         QUEUE_ROWS,
     )
     .await?;
+    let zone =
+        crate::org::group::zone_on(app, &mut conn, crate::org::group::home_dealer(who)).await?;
     let callbacks = if who.may(Permission::TriageTickets) {
-        tickets::awaiting_callback(&mut conn, scope, end_of_day(now), QUEUE_ROWS).await?
+        tickets::awaiting_callback(&mut conn, scope, end_of_day(now, zone), QUEUE_ROWS).await?
     } else {
         Vec::new()
     };
@@ -122,6 +127,7 @@ pub async fn home(app: &App, who: &Actor, queue: Option<Queue>) -> Result<Home> 
         callbacks,
         names: Names::default(),
         places,
+        zone,
     };
     let all: Vec<&Ticket> = home
         .mine
@@ -154,13 +160,13 @@ async fn places(conn: &mut Conn) -> Result<Vec<Place>> {
         .collect())
 }
 
-/// Midnight at the end of the day `now` falls in, in China.
-fn end_of_day(now: DateTime<Utc>) -> DateTime<Utc> {
-    let local = now.with_timezone(&Shanghai).date_naive();
+/// Midnight at the end of the day `now` falls in, in `zone`.
+fn end_of_day(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    let local = now.with_timezone(&zone).date_naive();
     local
         .succ_opt()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|m| m.and_local_timezone(Shanghai).single())
+        .and_then(|m| m.and_local_timezone(zone).earliest())
         .map_or(now + Duration::days(1), |m| m.with_timezone(&Utc))
 }
 
@@ -218,5 +224,26 @@ impl Names {
             .and_then(|d| self.departments.get(&d))
             .or_else(|| t.dealer_id.and_then(|d| self.dealers.get(&d)))
             .map_or("", String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn the_day_ends_at_midnight_where_the_person_works() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let now = at("2026-11-23T02:00:00Z");
+        let cases = [
+            (chrono_tz::Asia::Shanghai, "2026-11-23T16:00:00Z"),
+            (chrono_tz::America::New_York, "2026-11-23T05:00:00Z"),
+            (chrono_tz::Pacific::Auckland, "2026-11-23T11:00:00Z"),
+        ];
+        for (zone, end) in cases {
+            assert_eq!(end_of_day(now, zone), at(end), "{zone}");
+        }
     }
 }

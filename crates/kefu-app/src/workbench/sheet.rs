@@ -30,6 +30,9 @@ pub struct Sheet {
     /// Whom it may be assigned to.
     pub assignees: Vec<User>,
     pub names: Names,
+    /// Where the order's times are read: its dealer's time zone, or the
+    /// group's once it is with a back-office department (or has no dealer).
+    pub zone: chrono_tz::Tz,
 }
 
 pub async fn sheet(app: &App, who: &Actor, id: i64) -> Result<Sheet> {
@@ -99,6 +102,8 @@ pub async fn sheet(app: &App, who: &Actor, id: i64) -> Result<Sheet> {
         &department_ids,
     )
     .await?;
+    let at_dealer = t.department_id.is_none().then_some(t.dealer_id).flatten();
+    let zone = crate::org::group::zone_on(app, &mut conn, at_dealer).await?;
     let order = view(&mut conn, t).await?;
     Ok(Sheet {
         order,
@@ -110,5 +115,6 @@ pub async fn sheet(app: &App, who: &Actor, id: i64) -> Result<Sheet> {
         departments,
         assignees,
         names,
+        zone,
     })
 }

@@ -1,6 +1,8 @@
-//! The organisation: roles, what each role may do, and which records it sees.
+//! The organisation: roles, what each role may do, and which records it sees;
+//! the group's own settings.
 
 mod audience;
+pub mod group;
 mod records;
 mod role;
 mod scope;

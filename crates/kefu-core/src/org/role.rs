@@ -51,6 +51,9 @@ pub enum Permission {
     ManageIntegrations,
     /// Take calls: a screen pop on one's own page, the list of calls.
     TakeCalls,
+    /// Read and change the group's settings: its time zone and the prefix
+    /// of its order numbers.
+    ManageGroup,
 }
 
 impl Role {
@@ -106,7 +109,9 @@ impl Role {
         use Permission::*;
         use Role::*;
         match p {
-            ManageDealers | ManageManagers | ManageSla | ManageIntegrations => self == Admin,
+            ManageDealers | ManageManagers | ManageSla | ManageIntegrations | ManageGroup => {
+                self == Admin
+            }
             ManageDepartments | ManageUsers | DeleteCustomers | Import | ReadAudit => {
                 matches!(self, Admin | Manager)
             }
@@ -148,6 +153,7 @@ mod tests {
             assert_eq!(r.allows(Permission::ManageManagers), r == Role::Admin);
             assert_eq!(r.allows(Permission::ManageSla), r == Role::Admin);
             assert_eq!(r.allows(Permission::ManageIntegrations), r == Role::Admin);
+            assert_eq!(r.allows(Permission::ManageGroup), r == Role::Admin);
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod kinds;
 mod machine;
+pub mod number;
 mod record;
 pub mod rules;
 

@@ -2,4 +2,5 @@
 
 pub mod dealers;
 pub mod departments;
+pub mod group;
 pub mod users;

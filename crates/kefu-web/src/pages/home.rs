@@ -42,13 +42,14 @@ pub async fn page(
     let home = kefu_app::workbench::home(&app, &v.actor, chosen).await?;
     let t = v.t;
     let n = &home.names;
+    let zone = home.zone;
     let rows = |ts: &[kefu_core::tickets::Ticket]| -> Vec<OrderRow> {
-        ts.iter().map(|tk| OrderRow::new(tk, n, t)).collect()
+        ts.iter().map(|tk| OrderRow::new(tk, n, t, zone)).collect()
     };
     let due =
         |ts: &[(kefu_core::tickets::Ticket, kefu_store::tickets::DueClock)]| -> Vec<OrderRow> {
             ts.iter()
-                .map(|(tk, c)| OrderRow::due(tk, c, n, t))
+                .map(|(tk, c)| OrderRow::due(tk, c, n, t, zone))
                 .collect()
         };
     let team_title = match v.actor.ticket_scope() {

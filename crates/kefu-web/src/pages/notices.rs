@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use chrono_tz::Tz;
 use kefu_app::{App, PageRequest};
 use kefu_store::notifications::Notification;
 
@@ -40,13 +41,13 @@ struct Notice {
     unread: bool,
 }
 
-fn notice(n: &Notification, t: Tr) -> Notice {
+fn notice(n: &Notification, t: Tr, zone: Tz) -> Notice {
     Notice {
         id: n.id,
         what: event_label(&n.kind, t),
         number: n.data["number"].as_str().unwrap_or_default().to_owned(),
         ticket_id: n.ticket_id,
-        at: local(&n.at),
+        at: local(&n.at, zone),
         unread: n.read_at.is_none(),
     }
 }
@@ -54,8 +55,9 @@ fn notice(n: &Notification, t: Tr) -> Notice {
 pub async fn page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let list =
         kefu_app::notifications::list(&app, &v.actor, false, PageRequest::first(SHOWN)).await?;
+    let zone = kefu_app::org::group::zone_of(&app, &v.actor).await?;
     let page = NoticesPage {
-        notices: list.items.iter().map(|n| notice(n, v.t)).collect(),
+        notices: list.items.iter().map(|n| notice(n, v.t, zone)).collect(),
         t: v.t,
         chrome: Chrome::new(&app, &v).await?,
     };
@@ -65,8 +67,9 @@ pub async fn page(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
 /// Mark one read; htmx swaps the row.
 pub async fn read(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Response, PageError> {
     let n = kefu_app::notifications::mark(&app, &v.actor, id, true).await?;
+    let zone = kefu_app::org::group::zone_of(&app, &v.actor).await?;
     Ok(html(&NoticeRow {
-        n: notice(&n, v.t),
+        n: notice(&n, v.t, zone),
         t: v.t,
     }))
 }

@@ -107,7 +107,7 @@ fn pop_card(card: Card, t: Tr) -> PopCard {
             (
                 o.received_at,
                 Contact {
-                    at: local(&o.received_at),
+                    at: local(&o.received_at, card.zone),
                     what,
                     href: format!("/tickets/{}", o.id),
                 },
@@ -122,7 +122,7 @@ fn pop_card(card: Card, t: Tr) -> PopCard {
                     (
                         c.received_at,
                         Contact {
-                            at: local(&c.received_at),
+                            at: local(&c.received_at, card.zone),
                             what,
                             href: String::new(),
                         },
@@ -154,7 +154,7 @@ fn pop_card(card: Card, t: Tr) -> PopCard {
         open_orders: card
             .open_orders
             .iter()
-            .map(|o| OrderRow::new(o, &names, t))
+            .map(|o| OrderRow::new(o, &names, t, card.zone))
             .collect(),
         contacts: contacts.into_iter().take(6).map(|(_, c)| c).collect(),
         new_order,
@@ -214,6 +214,7 @@ pub async fn create_customer(
                         recent_orders: Vec::new(),
                         recent_calls: Vec::new(),
                         at: app.now(),
+                        zone: kefu_app::org::group::zone_of(&app, &v.actor).await?,
                     },
                     v.t,
                 )

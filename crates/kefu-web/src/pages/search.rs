@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_app::{App, PageRequest};
+use kefu_core::tickets::number::may_be_number;
 use kefu_core::vehicles::{Plate, Vin};
 use serde::Deserialize;
 
@@ -62,8 +63,10 @@ async fn find(app: &App, v: &Viewer, q: &str) -> Result<Vec<Hit>, PageError> {
     let who = &v.actor;
     let first = PageRequest::first(ROWS);
     let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect();
-    // An order number.
-    if compact.to_uppercase().starts_with("GD-") {
+    // An order number, under any prefix the group has numbered with, or
+    // the start of one under today's.
+    let group = kefu_app::org::group::settings(app).await?;
+    if may_be_number(&compact, &group.number_prefix) {
         let query = kefu_app::tickets::Query {
             number: Some(compact.clone()),
             ..Default::default()

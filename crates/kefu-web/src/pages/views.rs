@@ -1,8 +1,9 @@
 //! What a page shows of a record, worked out once in Rust so the templates
-//! only lay it out: labels in the viewer's language, times in China's.
+//! only lay it out: labels in the viewer's language, times in the time zone
+//! of the place they belong to (a dealer's, else the group's).
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Asia::Shanghai;
+use chrono_tz::Tz;
 use kefu_app::workbench::Names;
 use kefu_core::tickets::Ticket;
 use kefu_core::vehicles::Vehicle;
@@ -10,11 +11,9 @@ use kefu_store::tickets::DueClock;
 
 use super::i18n::Tr;
 
-/// An instant as people in the group read it: `2026-11-23 14:05`.
-pub fn local(at: &DateTime<Utc>) -> String {
-    at.with_timezone(&Shanghai)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+/// An instant as people read it in `zone`: `2026-11-23 14:05`.
+pub fn local(at: &DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// A due time that counts down on the page (`data-due` is epoch ms).
@@ -27,10 +26,10 @@ pub struct Due {
 }
 
 impl Due {
-    pub fn new(c: &DueClock, t: Tr) -> Due {
+    pub fn new(c: &DueClock, t: Tr, zone: Tz) -> Due {
         Due {
             ms: c.due_at.timestamp_millis(),
-            at: local(&c.due_at),
+            at: local(&c.due_at, zone),
             breached: c.breached,
             kind: t.word("clock", &c.kind),
         }
@@ -56,7 +55,7 @@ pub struct OrderRow {
 }
 
 impl OrderRow {
-    pub fn new(tk: &Ticket, names: &Names, t: Tr) -> OrderRow {
+    pub fn new(tk: &Ticket, names: &Names, t: Tr, zone: Tz) -> OrderRow {
         OrderRow {
             id: tk.id,
             number: tk.number.clone(),
@@ -69,15 +68,15 @@ impl OrderRow {
             customer: names.customer(tk.customer_id).to_owned(),
             place: names.place(tk).to_owned(),
             assignee: names.user(tk.assignee_id).to_owned(),
-            received: local(&tk.received_at),
+            received: local(&tk.received_at, zone),
             due: None,
         }
     }
 
-    pub fn due(tk: &Ticket, clock: &DueClock, names: &Names, t: Tr) -> OrderRow {
+    pub fn due(tk: &Ticket, clock: &DueClock, names: &Names, t: Tr, zone: Tz) -> OrderRow {
         OrderRow {
-            due: Some(Due::new(clock, t)),
-            ..OrderRow::new(tk, names, t)
+            due: Some(Due::new(clock, t, zone)),
+            ..OrderRow::new(tk, names, t, zone)
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod imports;
 pub mod notifications;
 pub mod org;
 pub mod reports;
+pub mod settings;
 pub mod sla;
 pub mod tickets;
 pub mod vehicles;
@@ -29,6 +30,7 @@ pub fn api() -> Router<App> {
         .merge(vehicles::router())
         .merge(tickets::router())
         .merge(sla::router())
+        .merge(settings::router())
         .merge(notifications::router())
         .merge(webhooks::router())
         .merge(audit::router())

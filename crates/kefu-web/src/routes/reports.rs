@@ -20,11 +20,12 @@ pub fn router() -> Router<App> {
 #[serde(deny_unknown_fields)]
 pub struct OvertimeQuery {
     /// Required: an RFC 3339 instant, or a date `YYYY-MM-DD` from the start
-    /// of that day in Asia/Shanghai. Included.
+    /// of that day in the group's time zone (`/api/v1/settings/group`,
+    /// `Asia/Shanghai` unless changed). Included.
     from: Option<String>,
     /// Required, after `from` and at most 366 days later: an RFC 3339
     /// instant (excluded), or a date `YYYY-MM-DD` through the end of that
-    /// day in Asia/Shanghai.
+    /// day in the group's time zone.
     to: Option<String>,
     /// `department` (default), `dealer` or `step`.
     group_by: Option<String>,

@@ -12,6 +12,7 @@ mod cli;
 mod clocks;
 mod clocks_live;
 mod customers;
+mod group_settings;
 mod imports;
 mod mail;
 mod org;

@@ -96,6 +96,7 @@ async fn openapi_describes_every_endpoint(t: TestApp) {
         ("/api/v1/vehicles/{id}", &["get", "patch"]),
         ("/api/v1/imports", &["post"]),
         ("/api/v1/audit", &["get"]),
+        ("/api/v1/settings/group", &["get", "patch"]),
     ] {
         for m in methods {
             assert!(

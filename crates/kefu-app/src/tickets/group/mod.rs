@@ -16,10 +16,10 @@
 //! each caller gets the answer its own order deserves.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Asia::Shanghai;
+use kefu_core::org::group::GroupSettings;
 use kefu_core::sla::Clock;
 use kefu_core::tickets::{Ticket, TicketEvent};
 use kefu_store::bulk::{Table, reserve_ids};
@@ -45,6 +45,8 @@ pub(super) struct Opening {
     /// As it will be stored, without its id and number.
     pub ticket: Ticket,
     pub clocks: Option<PlacePlan>,
+    /// The group's settings it is numbered by, as they were when checked.
+    pub numbering: Arc<GroupSettings>,
 }
 
 struct Queued {
@@ -151,10 +153,11 @@ async fn write_together(app: &App, openings: &[Opening]) -> Result<Vec<TicketVie
 /// One order in its own transaction, checked again inside it.
 async fn write_alone(app: &App, o: Opening) -> Result<TicketView> {
     let mut tx = app.store.begin().await?;
-    let (ticket, clocks) = prepare(&mut tx, &app.sla_settings, &o.who, &o.draft, o.now).await?;
+    let (ticket, clocks, numbering) = prepare(&mut tx, app, &o.who, &o.draft, o.now).await?;
     let fresh = Opening {
         ticket,
         clocks,
+        numbering,
         ..o
     };
     let mut views = write(&mut tx, std::slice::from_ref(&fresh)).await?;
@@ -245,12 +248,15 @@ async fn write(tx: &mut Conn, openings: &[Opening]) -> Result<Vec<TicketView>> {
         .collect())
 }
 
-/// The orders' numbers, `GD-20261123-0042`: each day of the group's own
-/// clock (not UTC) counts from 1, a batch taking its numbers in one step.
+/// The orders' numbers, `GD-20261123-0042` (see
+/// [`kefu_core::tickets::number`]): each day of the group's own clock (not
+/// UTC) counts from 1, a batch taking its numbers in one step.
 async fn numbers(tx: &mut Conn, openings: &[Opening]) -> Result<Vec<String>> {
+    let numberings: Vec<_> = openings.iter().map(|o| o.numbering.numbering()).collect();
     let days: Vec<String> = openings
         .iter()
-        .map(|o| o.now.with_timezone(&Shanghai).format("%Y%m%d").to_string())
+        .zip(&numberings)
+        .map(|(o, n)| n.day(o.now))
         .collect();
     let mut per_day: BTreeMap<&str, i64> = BTreeMap::new();
     for d in &days {
@@ -263,12 +269,13 @@ async fn numbers(tx: &mut Conn, openings: &[Opening]) -> Result<Vec<String>> {
     }
     Ok(days
         .iter()
-        .map(|d| {
-            let seq = next.get_mut(d.as_str()).map_or(0, |n| {
-                *n += 1;
-                *n - 1
+        .zip(&numberings)
+        .map(|(d, n)| {
+            let seq = next.get_mut(d.as_str()).map_or(0, |seq| {
+                *seq += 1;
+                *seq - 1
             });
-            format!("GD-{d}-{seq:04}")
+            n.number(d, seq)
         })
         .collect())
 }

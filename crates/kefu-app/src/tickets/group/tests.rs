@@ -90,7 +90,7 @@ async fn opening(e: &Env, customer: i64, subject: &str) -> Opening {
     .unwrap();
     let draft = Draft::parse(input, now).unwrap();
     let mut conn = e.app.store.read().await.unwrap();
-    let (ticket, clocks) = prepare(&mut conn, &e.app.sla_settings, &e.agent, &draft, now)
+    let (ticket, clocks, numbering) = prepare(&mut conn, &e.app, &e.agent, &draft, now)
         .await
         .unwrap();
     Opening {
@@ -99,6 +99,7 @@ async fn opening(e: &Env, customer: i64, subject: &str) -> Opening {
         now,
         ticket,
         clocks,
+        numbering,
     }
 }
 

@@ -1,13 +1,14 @@
-//! The admin pages: users, departments, dealers, business calendars and SLA
-//! policies. A form becomes the JSON the API takes and goes to the same use
-//! case, which checks the permission, writes in one transaction and records
-//! the audit trail; the page only shapes the fields and shows what is wrong
-//! next to the field at fault.
+//! The admin pages: users, departments, dealers, business calendars, SLA
+//! policies and the group's settings. A form becomes the JSON the API takes
+//! and goes to the same use case, which checks the permission, writes in one
+//! transaction and records the audit trail; the page only shapes the fields
+//! and shows what is wrong next to the field at fault.
 
 mod calendars;
 mod dealers;
 mod departments;
 mod form;
+mod group;
 mod month;
 mod sla;
 mod users;
@@ -53,6 +54,7 @@ pub fn router() -> Router<App> {
         )
         .route("/admin/sla", get(sla::page).post(sla::create))
         .route("/admin/sla/{id}", get(sla::edit).post(sla::update))
+        .route("/admin/group", get(group::page).post(group::update))
 }
 
 /// Let the viewer in only with the permission: otherwise the 403 page, in
@@ -113,6 +115,12 @@ fn tabs(v: &Viewer, current: &str) -> Vec<Tab> {
             "/admin/sla",
             t.t("admin.tab.sla"),
             Permission::ManageSla,
+        ),
+        (
+            "group",
+            "/admin/group",
+            t.t("admin.tab.group"),
+            Permission::ManageGroup,
         ),
     ];
     all.into_iter()

@@ -77,11 +77,10 @@ pub(super) async fn month(
             }
         })?,
         None => {
-            let tz = c
-                .spec
-                .timezone
-                .parse::<chrono_tz::Tz>()
-                .unwrap_or(chrono_tz::Asia::Shanghai);
+            let tz = match c.spec.timezone.parse::<chrono_tz::Tz>() {
+                Ok(tz) => tz,
+                Err(_) => kefu_app::org::group::settings(app).await?.timezone,
+            };
             let today = app.now().with_timezone(&tz).date_naive();
             today.with_day(1).unwrap_or(today)
         }

@@ -93,7 +93,7 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
         general: join(&f.needs.general),
         personal: join(&f.needs.personal),
         hidden: join(&f.needs.hidden),
-        since: local(&c.created_at),
+        since: local(&c.created_at, card.zone),
     };
     let mut moments: Vec<(chrono::DateTime<chrono::Utc>, Moment)> = card
         .recent_orders
@@ -102,7 +102,7 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
             (
                 o.received_at,
                 Moment {
-                    at: local(&o.received_at),
+                    at: local(&o.received_at, card.zone),
                     kind: "order",
                     what: format!("{} {}", o.number, o.subject),
                     status: t.word("status", o.status.as_str()),
@@ -114,7 +114,7 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
             (
                 call.received_at,
                 Moment {
-                    at: local(&call.received_at),
+                    at: local(&call.received_at, card.zone),
                     kind: "call",
                     what: format!("{} {}", t.t("pop.call_from"), call.caller),
                     status: String::new(),
@@ -132,7 +132,7 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
         open_orders: card
             .open_orders
             .iter()
-            .map(|o| OrderRow::new(o, &names, t))
+            .map(|o| OrderRow::new(o, &names, t, card.zone))
             .collect(),
         timeline: moments.into_iter().map(|(_, m)| m).collect(),
         edit: v

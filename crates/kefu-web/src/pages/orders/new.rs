@@ -145,6 +145,9 @@ async fn form_page(
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| default.to_owned())
     };
+    // The order will be the customer's dealer's: its times are read there.
+    let dealer = customer.as_ref().and_then(|c| c.fields.dealer_id);
+    let zone = kefu_app::org::group::zone(app, dealer).await?;
     Ok(NewOrderPage {
         t,
         customer,
@@ -159,8 +162,8 @@ async fn form_page(
             .as_deref()
             .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
             .map_or_else(
-                || local(&app.now()),
-                |at| local(&at.with_timezone(&chrono::Utc)),
+                || local(&app.now(), zone),
+                |at| local(&at.with_timezone(&chrono::Utc), zone),
             ),
         received_at: f
             .received_at

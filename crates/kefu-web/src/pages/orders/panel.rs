@@ -1,6 +1,7 @@
 //! The work order as its page shows it: header, clocks, timeline, and the
 //! moves the viewer may make with what each needs.
 
+use chrono_tz::Tz;
 use kefu_app::workbench::Sheet;
 use kefu_core::sla::Clock;
 use kefu_core::tickets::TicketEvent;
@@ -94,7 +95,7 @@ impl Panel {
             vehicle,
             place: n.place(tk).to_owned(),
             assignee: n.user(tk.assignee_id).to_owned(),
-            received: local(&tk.received_at),
+            received: local(&tk.received_at, s.zone),
             created_by: n.user(tk.created_by).to_owned(),
             resolution: tk.resolution.clone().unwrap_or_default(),
             satisfaction: tk.satisfaction.map(|x| x.to_string()).unwrap_or_default(),
@@ -104,7 +105,7 @@ impl Panel {
                 .iter()
                 .flatten()
                 .filter(|c| c.kind.as_str() != "escalation")
-                .map(|c| clock(c, t))
+                .map(|c| clock(c, t, s.zone))
                 .collect(),
             events: s.events.iter().rev().map(|e| event(e, s, t)).collect(),
             moves: s
@@ -142,7 +143,7 @@ impl Panel {
     }
 }
 
-fn clock(c: &Clock, t: Tr) -> ClockView {
+fn clock(c: &Clock, t: Tr, zone: Tz) -> ClockView {
     let state = if c.stopped_at.is_some() {
         "stopped"
     } else if c.paused() {
@@ -155,7 +156,7 @@ fn clock(c: &Clock, t: Tr) -> ClockView {
     ClockView {
         kind: t.word("clock", c.kind.as_str()),
         due_ms: c.due_at.timestamp_millis(),
-        due_at: local(&c.due_at),
+        due_at: local(&c.due_at, zone),
         state,
         state_label: t.word("clock_state", state),
         live: matches!(state, "running" | "breached"),
@@ -196,7 +197,7 @@ fn event(e: &TicketEvent, s: &Sheet, t: Tr) -> EventView {
                 &e.kind
             },
         ),
-        at: local(&e.at),
+        at: local(&e.at, s.zone),
         actor: e.actor_id.map_or_else(
             || t.t("order.kefu").to_owned(),
             |a| n.user(Some(a)).to_owned(),

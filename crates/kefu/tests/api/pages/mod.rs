@@ -4,6 +4,7 @@
 
 mod admin;
 mod customers_input;
+mod group;
 mod notices;
 mod orders;
 mod pop;
