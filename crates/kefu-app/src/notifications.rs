@@ -3,7 +3,7 @@
 use kefu_store::notifications::{self, Notification};
 use kefu_store::{Page, PageRequest};
 
-use crate::journal::commit;
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result};
 
 pub async fn list(
@@ -23,7 +23,7 @@ pub async fn unread_count(app: &App, who: &Actor) -> Result<i64> {
 
 /// Another user's notification does not exist for the caller (404).
 pub async fn mark(app: &App, who: &Actor, id: i64, read: bool) -> Result<Notification> {
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let at = read.then(|| app.now());
     if !notifications::mark(&mut tx, who.user_id, id, at).await? {
         return Err(AppError::NotFound);
@@ -31,6 +31,6 @@ pub async fn mark(app: &App, who: &Actor, id: i64, read: bool) -> Result<Notific
     let n = notifications::get(&mut tx, who.user_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    commit(tx).await?;
+    tx.commit(app).await?;
     Ok(n)
 }

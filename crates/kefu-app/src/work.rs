@@ -41,15 +41,62 @@ impl Work {
         })
     }
 
-    /// A write: its change-log entry and, when a person did it, the audit
-    /// line with the record before and after.
-    pub(crate) async fn record<T: Serialize>(
+    /// An act of a person (or of the operator, `None`) on a record: its change-log entry and the audit line
+    /// `{entity}.{verb}` with the record before and after. `create` makes
+    /// the change a creation, `delete` a deletion (the record may stay,
+    /// marked), any other verb an update.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn audited<'w, T: Serialize>(
         &mut self,
-        who: Option<&Actor>,
+        who: impl Into<Option<&'w Actor>>,
         at: DateTime<Utc>,
-        w: Written<'_, T>,
+        entity: &'static str,
+        id: i64,
+        verb: &str,
+        before: Option<&T>,
+        after: Option<&T>,
     ) -> Result<()> {
-        crate::journal::record(&mut self.tx, who, at, w).await
+        let change = match verb {
+            "create" => Change::Created,
+            "delete" => Change::Deleted,
+            _ => Change::Updated,
+        };
+        let w = Written {
+            entity,
+            id,
+            action: &format!("{entity}.{verb}"),
+            change,
+            before,
+            after,
+        };
+        crate::journal::record(&mut self.tx, who.into(), at, w).await
+    }
+
+    /// [`Work::audited`] for a record a person created.
+    pub async fn created<'w, T: Serialize>(
+        &mut self,
+        who: impl Into<Option<&'w Actor>>,
+        at: DateTime<Utc>,
+        entity: &'static str,
+        id: i64,
+        after: &T,
+    ) -> Result<()> {
+        self.audited(who, at, entity, id, "create", None, Some(after))
+            .await
+    }
+
+    /// [`Work::audited`] for a record a person changed.
+    pub async fn updated<'w, T: Serialize>(
+        &mut self,
+        who: impl Into<Option<&'w Actor>>,
+        at: DateTime<Utc>,
+        entity: &'static str,
+        id: i64,
+        before: &T,
+        after: &T,
+    ) -> Result<()> {
+        self.audited(who, at, entity, id, "update", Some(before), Some(after))
+            .await
     }
 
     /// A write kefu made by itself (a timer fired): its change-log entry.

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::{LoginLimiter, hash_password, verify_password};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -89,9 +90,9 @@ async fn login_as(
     limiter.succeeded(username, address);
     let secret = new_secret()?;
     let expires_at = now + app.config.token_ttl;
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     tokens::insert(&mut tx, user.id, &digest(&secret), kind, now, expires_at).await?;
-    tx.commit().await.map_err(kefu_store::StoreError::from)?;
+    tx.commit(app).await?;
     Ok(Login {
         token: secret,
         expires_at,
@@ -146,9 +147,9 @@ pub async fn logout(app: &App, who: &Actor) -> Result<()> {
     let Some(token_id) = who.token_id else {
         return Ok(());
     };
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     tokens::revoke(&mut tx, token_id, app.now()).await?;
-    tx.commit().await.map_err(kefu_store::StoreError::from)?;
+    tx.commit(app).await?;
     app.tokens.clear();
     Ok(())
 }

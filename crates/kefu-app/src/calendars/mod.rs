@@ -14,11 +14,11 @@ use kefu_core::calendar::{Calendar, CalendarSpec, WeeklySpec};
 use kefu_core::org::Permission;
 use kefu_core::text;
 use kefu_store::calendars::{self, CalendarRecord};
-use kefu_store::{Change, Conn, Page, PageRequest, StoreError};
+use kefu_store::{Conn, Page, PageRequest, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result, patched};
 
 /// The name of the calendar made on first start.
@@ -117,23 +117,10 @@ pub async fn create(app: &App, who: &Actor, input: CalendarInput) -> Result<Cale
     who.require(Permission::ManageSla)?;
     let valid = input.validate()?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let cal = calendars::insert(&mut tx, &valid.name, &valid.spec, false, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "calendar",
-            id: cal.id,
-            action: "calendar.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&cal),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "calendar", cal.id, &cal).await?;
+    tx.commit(app).await?;
     Ok(cal)
 }
 
@@ -145,7 +132,7 @@ pub async fn update(
 ) -> Result<CalendarRecord> {
     who.require(Permission::ManageSla)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = calendars::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -157,21 +144,9 @@ pub async fn update(
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "calendar",
-            id,
-            action: "calendar.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "calendar", id, &before, &after)
+        .await?;
+    tx.commit(app).await?;
     Ok(after)
 }
 
@@ -216,28 +191,16 @@ pub async fn ensure_default(app: &App) -> Result<i64> {
 async fn create_default(app: &App) -> Result<i64> {
     let now = app.now();
     let spec = Calendar::china_office(DEFAULT_TIMEZONE).to_spec();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     // On SQLite this transaction holds the write lock, so a default made since
     // the read above is seen here; on PostgreSQL the unique index decides.
     if let Some(c) = calendars::default(&mut tx).await? {
         return Ok(c.id);
     }
     let cal = calendars::insert(&mut tx, DEFAULT_NAME, &spec, true, now).await?;
-    record(
-        &mut tx,
-        None,
-        now,
-        Written {
-            entity: "calendar",
-            id: cal.id,
-            action: "calendar.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&cal),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(None::<&Actor>, now, "calendar", cal.id, &cal)
+        .await?;
+    tx.commit(app).await?;
     Ok(cal.id)
 }
 

@@ -2,11 +2,10 @@
 //! State Council's notice, before the built-in data knows that year.
 
 use kefu_core::calendar::{Notice, parse_notice};
-use kefu_store::Change;
 use kefu_store::calendars::{self, CalendarRecord};
 
 use super::CalendarInput;
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result};
 
 /// Enter the notice in `text` into the default calendar: its dates become
@@ -24,7 +23,7 @@ pub async fn import_notice(
     let notice = parse_notice(text)?;
     let id = super::ensure_default(app).await?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = calendars::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -41,20 +40,16 @@ pub async fn import_notice(
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
+    tx.audited(
         who,
         now,
-        Written {
-            entity: "calendar",
-            id,
-            action: "calendar.import_holidays",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
+        "calendar",
+        id,
+        "import_holidays",
+        Some(&before),
+        Some(&after),
     )
     .await?;
-    commit(tx).await?;
+    tx.commit(app).await?;
     Ok((after, notice))
 }

@@ -4,14 +4,13 @@
 
 use kefu_core::org::Permission;
 use kefu_core::text;
-use kefu_store::Change;
 use kefu_store::calls::{self, IntegrationKey};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::new_secret;
 use crate::auth::tokens::digest;
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result};
 
 /// A new key with its secret, which is not stored and not shown again.
@@ -28,23 +27,11 @@ pub async fn create(app: &App, who: &Actor, name: &str) -> Result<NewKey> {
     let name = text::text("name", name, 100)?;
     let secret = new_secret()?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let key = calls::insert_key(&mut tx, &name, &digest(&secret), who.user_id, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "integration_key",
-            id: key.id,
-            action: "integration_key.create",
-            change: Change::Created,
-            before: None::<&IntegrationKey>,
-            after: Some(&key),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "integration_key", key.id, &key)
+        .await?;
+    tx.commit(app).await?;
     Ok(NewKey {
         info: key,
         key: secret,
@@ -60,7 +47,7 @@ pub async fn list(app: &App, who: &Actor) -> Result<Vec<IntegrationKey>> {
 pub async fn revoke(app: &App, who: &Actor, id: i64) -> Result<()> {
     who.require(Permission::ManageIntegrations)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = calls::get_key(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -69,22 +56,18 @@ pub async fn revoke(app: &App, who: &Actor, id: i64) -> Result<()> {
             revoked_at: Some(now),
             ..before.clone()
         };
-        record(
-            &mut tx,
-            Some(who),
+        tx.audited(
+            who,
             now,
-            Written {
-                entity: "integration_key",
-                id,
-                action: "integration_key.revoke",
-                change: Change::Updated,
-                before: Some(&before),
-                after: Some(&after),
-            },
+            "integration_key",
+            id,
+            "revoke",
+            Some(&before),
+            Some(&after),
         )
         .await?;
     }
-    commit(tx).await?;
+    tx.commit(app).await?;
     Ok(())
 }
 

@@ -17,8 +17,8 @@ use kefu_store::{Conn, Page, PageRequest, customers, vehicles};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::journal::commit;
 use crate::live::LiveEvent;
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -56,7 +56,7 @@ pub async fn report(app: &App, by: &Reporter, input: CallInput) -> Result<(Call,
     if let Reporter::Agent(who) = by {
         who.require(Permission::TakeCalls)?;
     }
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     if let Some(known) = calls::by_call_id(&mut tx, &call_id).await? {
         return Ok((known, false));
     }
@@ -115,7 +115,7 @@ pub async fn report(app: &App, by: &Reporter, input: CallInput) -> Result<(Call,
         call: call.id,
     };
     let publish = crate::live::publish(app, &mut tx, &pop).await?;
-    commit(tx).await?;
+    tx.commit(app).await?;
     publish.after_commit(&app.live);
     Ok((call, true))
 }

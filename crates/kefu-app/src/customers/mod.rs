@@ -10,9 +10,9 @@ use kefu_core::org::{Permission, Scope};
 use kefu_core::text;
 use kefu_store::customers::{self, CustomerFilter};
 use kefu_store::org::{dealers, users};
-use kefu_store::{Change, Conn, Page, PageRequest};
+use kefu_store::{Conn, Page, PageRequest};
 
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result, patched};
 
 /// How a customer record is shown to `who`. Every read of a customer leaves
@@ -67,24 +67,12 @@ pub async fn create(app: &App, who: &Actor, mut input: CustomerInput) -> Result<
     let fields = input.validate(app.today().await?)?;
     check_dealer(who, fields.dealer_id)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     check_links(&mut tx, fields.dealer_id, fields.owner_id).await?;
     let customer = customers::insert(&mut tx, &fields, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "customer",
-            id: customer.id,
-            action: "customer.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&customer),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "customer", customer.id, &customer)
+        .await?;
+    tx.commit(app).await?;
     Ok(present(who, customer))
 }
 
@@ -92,7 +80,7 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
     who.require(Permission::WriteCustomers)?;
     let now = app.now();
     let today = app.today().await?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = customers::get(&mut tx, who.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -105,21 +93,9 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "customer",
-            id,
-            action: "customer.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "customer", id, &before, &after)
+        .await?;
+    tx.commit(app).await?;
     Ok(present(who, after))
 }
 
@@ -129,7 +105,7 @@ pub async fn delete(app: &App, who: &Actor, id: i64, reason: &str) -> Result<()>
     who.require(Permission::DeleteCustomers)?;
     let reason = text::text("reason", reason, 500)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = customers::get(&mut tx, who.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -140,21 +116,17 @@ pub async fn delete(app: &App, who: &Actor, id: i64, reason: &str) -> Result<()>
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
-        Some(who),
+    tx.audited(
+        who,
         now,
-        Written {
-            entity: "customer",
-            id,
-            action: "customer.delete",
-            change: Change::Deleted,
-            before: Some(&before),
-            after: Some(&after),
-        },
+        "customer",
+        id,
+        "delete",
+        Some(&before),
+        Some(&after),
     )
     .await?;
-    commit(tx).await
+    tx.commit(app).await
 }
 
 pub async fn get(app: &App, who: &Actor, id: i64) -> Result<Customer> {

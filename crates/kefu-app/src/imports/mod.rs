@@ -27,7 +27,7 @@ use kefu_store::{Change, Conn, NewAudit, append_changes, audit_record};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::journal::commit;
+use crate::work::Work;
 use crate::{Actor, App, Result};
 
 pub use sheet::MAX_ROWS;
@@ -176,7 +176,7 @@ pub async fn import(
     let today = app.today().await?;
     // The checks run inside the writing transaction, so nothing can take a
     // VIN or a plate between checking and writing.
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let (rows, accepted, mut rejected) = match kind {
         ImportKind::Customers => {
             let plan = customers::plan(&mut tx, &table, &layout, today).await?;
@@ -208,7 +208,7 @@ pub async fn import(
         },
     )
     .await?;
-    commit(tx).await?;
+    tx.commit(app).await?;
     tracing::info!(
         kind = kind.as_str(),
         rows,

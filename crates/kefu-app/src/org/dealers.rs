@@ -4,12 +4,12 @@ use kefu_core::FieldError;
 use kefu_core::org::{Dealer, DealerFields, Permission};
 use kefu_core::text;
 use kefu_store::org::dealers;
-use kefu_store::{Change, Page, PageRequest};
+use kefu_store::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::calendars;
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result, patched};
 
 /// A dealer as the API accepts it. For an update, send any subset of fields.
@@ -101,31 +101,18 @@ pub async fn create(app: &App, who: &Actor, mut input: DealerInput) -> Result<De
     }
     let fields = input.validate()?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     calendars::check_exists(&mut tx, fields.calendar_id).await?;
     let dealer = dealers::insert(&mut tx, &fields, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "dealer",
-            id: dealer.id,
-            action: "dealer.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&dealer),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "dealer", dealer.id, &dealer).await?;
+    tx.commit(app).await?;
     Ok(dealer)
 }
 
 pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -> Result<Dealer> {
     who.require(Permission::ManageDealers)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = dealers::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let fields = patched(&DealerInput::from_record(&before), patch)?.validate()?;
     calendars::check_exists(&mut tx, fields.calendar_id).await?;
@@ -135,21 +122,8 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "dealer",
-            id,
-            action: "dealer.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "dealer", id, &before, &after).await?;
+    tx.commit(app).await?;
     Ok(after)
 }
 

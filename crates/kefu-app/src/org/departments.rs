@@ -5,13 +5,13 @@ use kefu_core::FieldError;
 use kefu_core::org::{Department, DepartmentFields, Permission, Scope};
 use kefu_core::text;
 use kefu_store::org::{departments, users};
-use kefu_store::{Change, Conn, Page, PageRequest};
+use kefu_store::{Conn, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::dealers::code;
 use crate::calendars;
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result, patched};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -96,25 +96,12 @@ pub async fn create(app: &App, who: &Actor, input: DepartmentInput) -> Result<De
     who.require(Permission::ManageDepartments)?;
     let fields = input.validate()?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     check_people(&mut tx, &fields).await?;
     calendars::check_exists(&mut tx, fields.calendar_id).await?;
     let dept = departments::insert(&mut tx, &fields, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "department",
-            id: dept.id,
-            action: "department.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&dept),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "department", dept.id, &dept).await?;
+    tx.commit(app).await?;
     Ok(dept)
 }
 
@@ -126,7 +113,7 @@ pub async fn update(
 ) -> Result<Department> {
     who.require(Permission::ManageDepartments)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = departments::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -139,21 +126,9 @@ pub async fn update(
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "department",
-            id,
-            action: "department.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "department", id, &before, &after)
+        .await?;
+    tx.commit(app).await?;
     Ok(after)
 }
 

@@ -16,12 +16,12 @@ use chrono_tz::Tz;
 use kefu_core::org::Permission;
 use kefu_core::org::group::{self as rules, GroupSettings};
 use kefu_core::tickets::number::NumberPrefix;
+use kefu_store::Conn;
 use kefu_store::org::group;
-use kefu_store::{Change, Conn};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, Result, patched};
 
 /// The group's settings as the API shows and takes them. For an update,
@@ -68,26 +68,14 @@ pub async fn get(app: &App, who: &Actor) -> Result<GroupInput> {
 pub async fn update(app: &App, who: &Actor, patch: serde_json::Value) -> Result<GroupInput> {
     who.require(Permission::ManageGroup)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = GroupInput::of(&group::get(&mut tx).await?.settings);
     let valid = patched(&before, patch)?.validate()?;
     group::update(&mut tx, &valid, now).await?;
     let after = GroupInput::of(&valid);
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "group_settings",
-            id: 1,
-            action: "group_settings.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "group_settings", 1, &before, &after)
+        .await?;
+    tx.commit(app).await?;
     Ok(after)
 }
 

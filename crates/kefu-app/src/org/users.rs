@@ -7,12 +7,12 @@ use kefu_core::text;
 use kefu_store::auth::tokens;
 use kefu_store::org::users::{self, UserFilter};
 use kefu_store::org::{dealers, departments};
-use kefu_store::{Change, Conn, Page, PageRequest};
+use kefu_store::{Conn, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{hash_password, new_secret, validate_password};
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result, patched};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -175,24 +175,11 @@ pub async fn create_as(app: &App, who: Option<&Actor>, input: UserInput) -> Resu
     validate_password(password)?;
     let hash = hash_password(password)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     check_links(&mut tx, &fields).await?;
     let user = users::insert(&mut tx, &fields, &hash, now).await?;
-    record(
-        &mut tx,
-        who,
-        now,
-        Written {
-            entity: "user",
-            id: user.id,
-            action: "user.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&user),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "user", user.id, &user).await?;
+    tx.commit(app).await?;
     Ok(user)
 }
 
@@ -210,7 +197,7 @@ pub async fn update_as(
     patch: serde_json::Value,
 ) -> Result<User> {
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = users::get(&mut tx, Scope::Group, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -245,29 +232,17 @@ pub async fn update_as(
         updated_at: now,
         ..before.clone()
     };
-    let action = match (
+    let verb = match (
         &input.password,
         before.fields.active && !after.fields.active,
     ) {
-        (_, true) => "user.disable",
-        (Some(_), false) => "user.password",
-        (None, false) => "user.update",
+        (_, true) => "disable",
+        (Some(_), false) => "password",
+        (None, false) => "update",
     };
-    record(
-        &mut tx,
-        who,
-        now,
-        Written {
-            entity: "user",
-            id,
-            action,
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.audited(who, now, "user", id, verb, Some(&before), Some(&after))
+        .await?;
+    tx.commit(app).await?;
     // Here at once; other processes when they next read `auth_version`.
     app.tokens.clear();
     Ok(after)

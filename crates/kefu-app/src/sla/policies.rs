@@ -10,7 +10,7 @@ use kefu_store::{Change, Conn, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result, patched};
 
 /// The longest target a policy may set: a year of business minutes.
@@ -150,24 +150,12 @@ pub async fn create(app: &App, who: &Actor, input: PolicyInput) -> Result<Policy
     who.require(Permission::ManageSla)?;
     let mut policy = input.validate(0)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     check_calendar(&mut tx, &policy).await?;
     policy.id = policies::insert(&mut tx, &policy, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "sla_policy",
-            id: policy.id,
-            action: "sla_policy.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&policy),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "sla_policy", policy.id, &policy)
+        .await?;
+    tx.commit(app).await?;
     Ok(policy)
 }
 
@@ -176,28 +164,16 @@ pub async fn create(app: &App, who: &Actor, input: PolicyInput) -> Result<Policy
 pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -> Result<Policy> {
     who.require(Permission::ManageSla)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = policies::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let after = patched(&PolicyInput::from_record(&before), patch)?.validate(id)?;
     check_calendar(&mut tx, &after).await?;
     policies::update(&mut tx, &after, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "sla_policy",
-            id,
-            action: "sla_policy.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "sla_policy", id, &before, &after)
+        .await?;
+    tx.commit(app).await?;
     Ok(after)
 }
 
@@ -219,7 +195,7 @@ pub async fn list(app: &App, _who: &Actor, page: PageRequest) -> Result<Page<Pol
 /// dispatched to a dealer gets a response target of 4 working hours and goes
 /// to the service-centre managers after 48 hours.
 pub async fn ensure_defaults(app: &App) -> Result<()> {
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     if policies::count(&mut tx).await? > 0 {
         return Ok(());
     }
@@ -274,7 +250,7 @@ pub async fn ensure_defaults(app: &App) -> Result<()> {
     ];
     for p in &seeds {
         let id = policies::insert(&mut tx, p, now).await?;
-        kefu_store::append_change(&mut tx, "sla_policy", id, Change::Created, now).await?;
+        tx.changed("sla_policy", id, Change::Created, now).await?;
     }
-    commit(tx).await
+    tx.commit(app).await
 }

@@ -8,10 +8,9 @@ use kefu_core::text;
 use kefu_core::tickets::rules::{self, Refused};
 use kefu_core::tickets::{Illegal, Move, Ticket};
 use kefu_store::org::{dealers, departments, users};
-use kefu_store::{Change, Conn, tickets};
+use kefu_store::{Conn, tickets};
 use serde_json::{Value, json};
 
-use crate::journal::Written;
 use crate::tell::{Notice, tell};
 use crate::work::{After, Work};
 use crate::{Actor, App, AppError, Result};
@@ -99,19 +98,8 @@ async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
         tell(app, &mut tx, &notice, now).await?;
     }
     tickets::insert_event(&mut tx, id, m.name(), now, Some(who.user_id), data).await?;
-    tx.record(
-        Some(who),
-        now,
-        Written {
-            entity: "ticket",
-            id,
-            action: &format!("ticket.{}", m.name()),
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&t),
-        },
-    )
-    .await?;
+    tx.audited(who, now, "ticket", id, m.name(), Some(&before), Some(&t))
+        .await?;
     let view = super::view(&mut tx, t).await?;
     tx.after(After::WakeTimers);
     tx.commit(app).await?;

@@ -8,10 +8,10 @@ use kefu_core::org::Permission;
 use kefu_core::vehicles::{Plate, Vehicle, VehicleFields, Vin};
 use kefu_store::customers;
 use kefu_store::vehicles::{self, VehicleFilter};
-use kefu_store::{Change, Conn, Page, PageRequest};
+use kefu_store::{Conn, Page, PageRequest};
 
 use crate::customers::check_dealer;
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result, patched};
 
 /// The owner must be a customer the caller can see; the servicing dealer
@@ -43,31 +43,19 @@ pub async fn create(app: &App, who: &Actor, input: VehicleInput) -> Result<Vehic
     let dealer_given = input.dealer_id.is_some();
     let mut fields = input.validate()?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     link_owner(&mut tx, who, &mut fields, dealer_given).await?;
     let vehicle = vehicles::insert(&mut tx, &fields, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "vehicle",
-            id: vehicle.id,
-            action: "vehicle.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&vehicle),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "vehicle", vehicle.id, &vehicle)
+        .await?;
+    tx.commit(app).await?;
     Ok(vehicle)
 }
 
 pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -> Result<Vehicle> {
     who.require(Permission::WriteCustomers)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = vehicles::get(&mut tx, who.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -79,21 +67,8 @@ pub async fn update(app: &App, who: &Actor, id: i64, patch: serde_json::Value) -
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "vehicle",
-            id,
-            action: "vehicle.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "vehicle", id, &before, &after).await?;
+    tx.commit(app).await?;
     Ok(after)
 }
 

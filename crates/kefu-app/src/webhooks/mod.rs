@@ -17,12 +17,12 @@ use kefu_core::org::Permission;
 use kefu_core::text;
 use kefu_core::tickets::Ticket;
 use kefu_store::webhooks::{self, Delivery, NewWebhook, Webhook};
-use kefu_store::{Change, Conn, Page, PageRequest};
+use kefu_store::{Conn, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::journal::{Written, commit, record};
+use crate::work::Work;
 use crate::{Actor, App, AppError, Result};
 
 /// The events a webhook can be told of.
@@ -102,7 +102,7 @@ pub async fn create(app: &App, who: &Actor, input: WebhookInput) -> Result<Creat
         None => crate::auth::new_secret()?,
     };
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let new = NewWebhook {
         name: &name,
         url: &url,
@@ -111,21 +111,9 @@ pub async fn create(app: &App, who: &Actor, input: WebhookInput) -> Result<Creat
         kinds: &kinds,
     };
     let webhook = webhooks::insert(&mut tx, &new, now).await?;
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "webhook",
-            id: webhook.id,
-            action: "webhook.create",
-            change: Change::Created,
-            before: None,
-            after: Some(&webhook),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.created(who, now, "webhook", webhook.id, &webhook)
+        .await?;
+    tx.commit(app).await?;
     Ok(CreatedWebhook { webhook, secret })
 }
 
@@ -133,7 +121,7 @@ pub async fn create(app: &App, who: &Actor, input: WebhookInput) -> Result<Creat
 pub async fn set_active(app: &App, who: &Actor, id: i64, active: bool) -> Result<Webhook> {
     who.require(Permission::ManageSla)?;
     let now = app.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let before = webhooks::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -143,21 +131,8 @@ pub async fn set_active(app: &App, who: &Actor, id: i64, active: bool) -> Result
         updated_at: now,
         ..before.clone()
     };
-    record(
-        &mut tx,
-        Some(who),
-        now,
-        Written {
-            entity: "webhook",
-            id,
-            action: "webhook.update",
-            change: Change::Updated,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    commit(tx).await?;
+    tx.updated(who, now, "webhook", id, &before, &after).await?;
+    tx.commit(app).await?;
     Ok(after)
 }
 

@@ -29,6 +29,7 @@ use tokio::sync::oneshot;
 use super::TicketView;
 use super::create::{Draft, prepare};
 use crate::sla::PlacePlan;
+use crate::work::{After, Work};
 use crate::{Actor, App, AppError, Result};
 
 #[cfg(test)]
@@ -132,15 +133,15 @@ async fn write_and_answer(app: &App, batch: Vec<Queued>) {
             }
         }
     }
-    app.clock_wake.notify_one();
 }
 
 async fn write_together(app: &App, openings: &[Opening]) -> Result<Vec<TicketView>> {
     let started = std::time::Instant::now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let locked = started.elapsed();
     let views = write(&mut tx, openings).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.after(After::WakeTimers);
+    tx.commit(app).await?;
     tracing::debug!(
         orders = openings.len(),
         waited_us = locked.as_micros() as u64,
@@ -152,7 +153,7 @@ async fn write_together(app: &App, openings: &[Opening]) -> Result<Vec<TicketVie
 
 /// One order in its own transaction, checked again inside it.
 async fn write_alone(app: &App, o: Opening) -> Result<TicketView> {
-    let mut tx = app.store.begin().await?;
+    let mut tx = Work::begin(app).await?;
     let (ticket, clocks, numbering) = prepare(&mut tx, app, &o.who, &o.draft, o.now).await?;
     let fresh = Opening {
         ticket,
@@ -161,7 +162,8 @@ async fn write_alone(app: &App, o: Opening) -> Result<TicketView> {
         ..o
     };
     let mut views = write(&mut tx, std::slice::from_ref(&fresh)).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.after(After::WakeTimers);
+    tx.commit(app).await?;
     views
         .pop()
         .ok_or_else(|| AppError::Internal(StoreError::Corrupt("an order was not written".into())))
