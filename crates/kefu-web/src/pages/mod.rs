@@ -11,10 +11,10 @@ mod home;
 pub(crate) mod i18n;
 mod login;
 mod notices;
-mod orders;
 mod pop;
 mod search;
 mod session;
+mod tickets;
 mod views;
 
 use askama::Template;
@@ -46,9 +46,9 @@ pub fn router() -> Router<App> {
             "/customers/{id}",
             get(customers::page).post(customers::save),
         )
-        .route("/tickets/new", get(orders::new_page).post(orders::create))
-        .route("/tickets/{id}", get(orders::page))
-        .route("/tickets/{id}/{move}", post(orders::act))
+        .route("/tickets/new", get(tickets::new_page).post(tickets::create))
+        .route("/tickets/{id}", get(tickets::page))
+        .route("/tickets/{id}/{move}", post(tickets::act))
         .route("/assets/{*file}", get(assets::file))
         .merge(admin::router())
         .layer(from_fn(error_pages))

@@ -9,7 +9,7 @@ use kefu_app::{App, PageRequest};
 use kefu_store::notifications::Notification;
 
 use super::i18n::Tr;
-use super::orders::event_label;
+use super::tickets::event_label;
 use super::views::local;
 use super::{Chrome, PageError, Viewer, html};
 use crate::extract::Id;
