@@ -12,7 +12,7 @@ use super::i18n::Tr;
 use super::tickets::event_label;
 use super::views::local;
 use super::{Chrome, PageError, Viewer, html};
-use crate::extract::Id;
+use crate::pages::form::Id;
 
 /// Notifications on the page; older ones stay in the API.
 const SHOWN: i64 = 100;

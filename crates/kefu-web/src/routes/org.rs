@@ -16,7 +16,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::page;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
 pub fn router() -> Router<App> {
@@ -205,7 +205,9 @@ pub struct UserQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "organisation", params(UserQuery),
-    responses((status = 200, body = Page<User>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<User>), (status = 403, body = ErrorBody),
+        (status = 422, description = "names the field: `role` is not a role", body = ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn list_users(
     State(app): State<App>,
     Caller(who): Caller,
@@ -217,7 +219,7 @@ pub async fn list_users(
         .as_deref()
         .map(Role::parse)
         .transpose()
-        .map_err(|e| ApiError::bad_request(e.message).field("role"))?;
+        .map_err(kefu_app::AppError::Invalid)?;
     let filter = UserFilter {
         role,
         dealer_id: q.dealer_id,
