@@ -1,21 +1,22 @@
 //! Uploading a CSV or Excel file of customers or vehicles.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
-use axum::routing::post;
 use kefu_app::imports::{self, Format, ImportKind, ImportReport};
 use kefu_app::{App, AppError};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Query, body_error};
 
-pub fn router() -> Router<App> {
-    Router::new().route("/api/v1/imports", post(create))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(create))
 }
 
 #[derive(Deserialize, IntoParams)]

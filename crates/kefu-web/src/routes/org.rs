@@ -1,10 +1,8 @@
 //! Dealers, departments and users.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use kefu_app::App;
 use kefu_app::org::dealers::DealerInput;
 use kefu_app::org::departments::DepartmentInput;
@@ -14,25 +12,22 @@ use kefu_core::org::{Dealer, Department, Role, User};
 use kefu_store::org::users::UserFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/dealers", get(list_dealers).post(create_dealer))
-        .route("/api/v1/dealers/{id}", get(get_dealer).patch(update_dealer))
-        .route(
-            "/api/v1/departments",
-            get(list_departments).post(create_department),
-        )
-        .route(
-            "/api/v1/departments/{id}",
-            get(get_department).patch(update_department),
-        )
-        .route("/api/v1/users", get(list_users).post(create_user))
-        .route("/api/v1/users/{id}", get(get_user).patch(update_user))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_dealers, create_dealer))
+        .routes(routes!(get_dealer, update_dealer))
+        .routes(routes!(list_departments, create_department))
+        .routes(routes!(get_department, update_department))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
 }
 
 #[derive(Deserialize, IntoParams)]
