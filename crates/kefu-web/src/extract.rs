@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use kefu_app::{Actor, App};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Failure, Fault};
 
 /// A JSON body: 400 when it is not JSON, 422 naming the field that does not
 /// fit, 413 when it is larger than the route allows.
@@ -26,7 +26,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
             .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
         if !is_json {
             return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Fault::UnsupportedMediaType,
                 "unsupported_media_type",
                 "send the body as application/json",
             ));
@@ -41,14 +41,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 }
 
 pub(crate) fn body_error(e: axum::extract::rejection::BytesRejection) -> ApiError {
+    body_failure(e).into()
+}
+
+/// A body that could not be read: too large (413), or cut off (400).
+pub(crate) fn body_failure(e: axum::extract::rejection::BytesRejection) -> Failure {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "the request body is too large",
-        )
+        Failure::new(Fault::TooLarge, "the request body is too large")
     } else {
-        ApiError::bad_request(e.body_text())
+        Failure::new(Fault::BadRequest, e.body_text())
     }
 }
 
@@ -59,21 +60,30 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let raw = parts.uri.query().unwrap_or_default();
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
-        serde_path_to_error::deserialize(de)
-            .map(Query)
-            .map_err(|e| {
-                let field = e.path().to_string();
-                let inner = e.into_inner().to_string();
-                let field = if field == "." {
-                    inner.split('`').nth(1).unwrap_or_default().to_owned()
-                } else {
-                    field
-                };
-                ApiError::bad_request(format!("query parameter {field}: {inner}")).field(field)
-            })
+        query(parts).map(Query).map_err(ApiError::from)
     }
+}
+
+/// Read the query string into `T`; a parameter that does not fit its type,
+/// or is unknown, is a malformed request naming the parameter. The pages
+/// read their query strings with this too.
+pub(crate) fn query<T: DeserializeOwned>(parts: &Parts) -> Result<T, Failure> {
+    let raw = parts.uri.query().unwrap_or_default();
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let field = if field == "." {
+            inner.split('`').nth(1).unwrap_or_default().to_owned()
+        } else {
+            field
+        };
+        Failure::new(
+            Fault::BadRequest,
+            format!("query parameter {field}: {inner}"),
+        )
+        .with_field(field)
+    })
 }
 
 /// A numeric id in the path; anything else is a 404, as no record has it.

@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
 use kefu_app::App;
 use tokio::net::TcpListener;
 
@@ -28,20 +27,18 @@ pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// The whole application as one router.
 pub fn router(app: App) -> Router {
     let metrics = Arc::new(Metrics::default());
-    let system = Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/metrics", get(routes::health::metrics))
-        .with_state(metrics.clone());
+    let system = routes::health::router().with_state(metrics.clone());
     let pages = pages::router().with_state(app.clone());
     let api = routes::api()
         .merge(routes::imports::router().layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(app);
+    // What is served is what is described: both come out of the same routers.
+    let (served, paths) = system.merge(api).split_for_parts();
     Router::new()
-        .merge(system)
-        .merge(api)
-        .merge(openapi::router())
+        .merge(served)
+        .merge(openapi::router(paths))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             metrics,

@@ -1,15 +1,13 @@
-//! The OpenAPI description, generated from the handlers, and Swagger UI
-//! served from the binary at `/api/docs`.
+//! The OpenAPI description and Swagger UI, served from the binary at
+//! `/api/docs`. The paths come from the routers themselves: each routes
+//! module registers a handler with `routes!`, which serves it and describes
+//! it from its `#[utoipa::path]`. Here are only what the whole document
+//! says: its title, its tags, the bearer scheme and the common answers.
 
 use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
-
-use crate::routes::{
-    audit, auth, calendars, calls, customers, health, imports, notifications, org, reports,
-    settings, sla, tickets, vehicles, webhooks,
-};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,28 +19,6 @@ use crate::routes::{
                        `{\"items\":[...],\"next_cursor\":...}`: pass `next_cursor` back as \
                        `?cursor=` until it is null."
     ),
-    paths(
-        health::healthz, health::metrics,
-        auth::login, auth::logout,
-        org::create_dealer, org::list_dealers, org::get_dealer, org::update_dealer,
-        org::create_department, org::list_departments, org::get_department, org::update_department,
-        org::create_user, org::list_users, org::get_user, org::update_user,
-        calendars::create, calendars::list, calendars::one, calendars::update, calendars::deadline, calendars::month,
-        customers::create, customers::list, customers::one, customers::update, customers::delete,
-        vehicles::create, vehicles::list, vehicles::one, vehicles::update,
-        tickets::create, tickets::list, tickets::one, tickets::events, tickets::clocks,
-        sla::create, sla::list, sla::one, sla::update,
-        settings::get_group, settings::update_group,
-        notifications::list, notifications::mark,
-        webhooks::create, webhooks::list, webhooks::update, webhooks::deliveries,
-        tickets::answer, tickets::dispatch, tickets::escalate, tickets::assign, tickets::respond,
-        tickets::wait, tickets::resume, tickets::resolve, tickets::callback, tickets::reopen, tickets::notes,
-        imports::create,
-        audit::list,
-        reports::overtime,
-        calls::report, calls::list, calls::create_key, calls::list_keys, calls::revoke_key,
-    ),
-    modifiers(&Bearer, &CommonErrors),
     tags(
         (name = "auth", description = "Logging in and out"),
         (name = "organisation", description = "Dealers, departments, users"),
@@ -133,8 +109,18 @@ impl Modify for CommonErrors {
     }
 }
 
-pub fn router() -> Router {
+/// The whole document: the routers' paths under the title and tags, with
+/// the bearer scheme and the common answers added to every operation.
+pub fn document(paths: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(paths);
+    Bearer.modify(&mut doc);
+    CommonErrors.modify(&mut doc);
+    doc
+}
+
+pub fn router(paths: utoipa::openapi::OpenApi) -> Router {
     SwaggerUi::new("/api/docs")
-        .url("/api/v1/openapi.json", ApiDoc::openapi())
+        .url("/api/v1/openapi.json", document(paths))
         .into()
 }

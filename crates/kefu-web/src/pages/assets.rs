@@ -2,8 +2,10 @@
 //! binary: no CDN, nothing to install beside kefu.
 
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+
+use crate::error::Fault;
 
 const FILES: &[(&str, &str, &[u8])] = &[
     (
@@ -25,7 +27,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
 
 pub async fn file(Path(name): Path<String>) -> Response {
     let Some((_, kind, body)) = FILES.iter().find(|(n, _, _)| *n == name) else {
-        return StatusCode::NOT_FOUND.into_response();
+        return Fault::NotFound.status().into_response();
     };
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static(kind)),

@@ -1,12 +1,44 @@
-//! The pages' form bodies (`application/x-www-form-urlencoded`), read as the
-//! API reads JSON: bytes that are not UTF-8 are refused, naming the field,
-//! rather than turned into U+FFFD and stored.
+//! The pages' form bodies (`application/x-www-form-urlencoded`) and query
+//! strings, read as the API reads JSON and queries: bytes that are not UTF-8
+//! are refused, naming the field, rather than turned into U+FFFD and stored;
+//! a refusal gets the API's status for the same fault.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::PageError;
+use crate::extract::{body_failure, query};
+
+/// Query parameters, as the API's `Query` reads them (400 naming the
+/// parameter that does not fit), refused with a page.
+pub(crate) struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        query(parts).map(Query).map_err(PageError::from)
+    }
+}
+
+/// A numeric id in the path; anything else is a 404, as no record has it.
+pub(crate) struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| PageError::not_found())?;
+        raw.parse::<i64>()
+            .map(Id)
+            .map_err(|_| PageError::not_found())
+    }
+}
 
 pub(crate) struct Form<T>(pub T);
 
@@ -16,7 +48,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|_| invalid("form", "invalid", "the form could not be read"))?;
+            .map_err(|e| PageError::from(body_failure(e)))?;
         if let Some(field) = not_utf8(&bytes) {
             return Err(invalid(
                 &field,
@@ -31,11 +63,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
 }
 
 fn invalid(field: &str, code: &'static str, message: &str) -> PageError {
-    PageError::Invalid {
-        field: field.to_owned(),
-        code,
-        message: message.to_owned(),
-    }
+    PageError::invalid(field, code, message)
 }
 
 /// The first key or value whose percent-decoded bytes are not UTF-8: the

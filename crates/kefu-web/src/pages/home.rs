@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::views::{Choice, OrderRow};
 use super::{Chrome, PageError, Viewer, html};
-use crate::extract::Query;
+use crate::pages::form::Query;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -38,7 +38,17 @@ pub async fn page(
     v: Viewer,
     Query(q): Query<HomeQuery>,
 ) -> Result<Response, PageError> {
-    let chosen = q.queue.as_deref().and_then(Queue::parse);
+    // `?queue=` (empty) is the choice "all"; anything else names a queue.
+    let chosen = match q.queue.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => Some(Queue::parse(raw).ok_or_else(|| {
+            PageError::invalid(
+                "queue",
+                "invalid_queue",
+                "queue is a dealer's (d3) or a department's (p2)",
+            )
+        })?),
+    };
     let home = kefu_app::workbench::home(&app, &v.actor, chosen).await?;
     let t = v.t;
     let n = &home.names;

@@ -12,7 +12,9 @@ use super::session::{
     LANG_COOKIE, LOGIN_COOKIE, SESSION_COOKIE, Viewer, Words, cookie, over_tls, set_cookie,
 };
 use super::{PageError, html};
-use crate::extract::{ClientAddress, Query};
+use crate::error::Failure;
+use crate::extract::ClientAddress;
+use crate::pages::form::Query;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -130,6 +132,8 @@ pub async fn submit(
             );
             Ok(res)
         }
+        // Refused or locked: the form again, with the API's status for the
+        // same fault (401, or 429 with Retry-After).
         Err(e @ (AppError::Unauthenticated | AppError::RateLimited { .. })) => {
             let error = match e {
                 AppError::RateLimited { retry_after_secs } => {
@@ -137,6 +141,7 @@ pub async fn submit(
                 }
                 _ => t.t("login.failed").to_owned(),
             };
+            let failure = Failure::from(e);
             let page = LoginPage {
                 t,
                 csrf: form.csrf.unwrap_or_default(),
@@ -144,7 +149,9 @@ pub async fn submit(
                 username: form.username,
                 error: Some(error),
             };
-            Ok((axum::http::StatusCode::UNAUTHORIZED, html(&page)).into_response())
+            let mut res = (failure.status(), html(&page)).into_response();
+            failure.add_headers(&mut res);
+            Ok(res)
         }
         Err(e) => Err(e.into()),
     }

@@ -11,10 +11,10 @@ mod home;
 pub(crate) mod i18n;
 mod login;
 mod notices;
-mod orders;
 mod pop;
 mod search;
 mod session;
+mod tickets;
 mod views;
 
 use askama::Template;
@@ -26,6 +26,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use kefu_app::{App, AppError};
 use kefu_core::org::Permission;
+
+use crate::error::{Failure, Fault};
 
 use i18n::Tr;
 pub(crate) use session::Viewer;
@@ -46,9 +48,9 @@ pub fn router() -> Router<App> {
             "/customers/{id}",
             get(customers::page).post(customers::save),
         )
-        .route("/tickets/new", get(orders::new_page).post(orders::create))
-        .route("/tickets/{id}", get(orders::page))
-        .route("/tickets/{id}/{move}", post(orders::act))
+        .route("/tickets/new", get(tickets::new_page).post(tickets::create))
+        .route("/tickets/{id}", get(tickets::page))
+        .route("/tickets/{id}/{move}", post(tickets::act))
         .route("/assets/{*file}", get(assets::file))
         .merge(admin::router())
         .layer(from_fn(error_pages))
@@ -94,7 +96,7 @@ pub(crate) fn html<T: Template>(page: &T) -> Response {
         Ok(body) => Html(body).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "rendering a page");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+            (Fault::Internal.status(), "internal error").into_response()
         }
     }
 }
@@ -105,65 +107,73 @@ pub(crate) fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
 }
 
 /// Something a page could not do. It leaves the handler as a bare status and
-/// is rendered by [`error_pages`], which knows the viewer's language.
+/// is rendered by [`error_pages`], which knows the viewer's language. Its
+/// status comes from the same table as the API's ([`Fault::status`]).
 #[derive(Debug, Clone)]
-pub(crate) enum PageError {
-    NotFound,
-    Forbidden(String),
-    Invalid {
-        field: String,
-        code: &'static str,
-        message: String,
-    },
-    Conflict(String),
-    Internal,
-}
+pub(crate) struct PageError(Failure);
 
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::Invalid(f) => PageError::Invalid {
-                field: f.field,
-                code: f.code,
-                message: f.message,
-            },
-            AppError::NotFound | AppError::Unauthenticated => PageError::NotFound,
-            AppError::Forbidden(m) => PageError::Forbidden(m),
-            AppError::Conflict { message, .. } => PageError::Conflict(message),
-            AppError::RateLimited { .. } => PageError::Forbidden(e.to_string()),
-            AppError::Internal(e) => {
-                tracing::error!(error = ?e, "a page failed");
-                PageError::Internal
-            }
-        }
+        PageError(e.into())
+    }
+}
+
+impl From<Failure> for PageError {
+    fn from(f: Failure) -> Self {
+        PageError(f)
     }
 }
 
 impl PageError {
+    pub fn not_found() -> Self {
+        PageError(Failure::new(Fault::NotFound, "not found"))
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        PageError(Failure::new(Fault::Forbidden, message))
+    }
+
+    /// A field the rules refuse (422).
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        PageError(Failure::invalid(field, code, message))
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        PageError(Failure::new(Fault::Conflict, message))
+    }
+
+    pub fn internal() -> Self {
+        PageError(Failure::new(Fault::Internal, "internal error"))
+    }
+
     fn status(&self) -> StatusCode {
-        match self {
-            PageError::NotFound => StatusCode::NOT_FOUND,
-            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
-            PageError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            PageError::Conflict(_) => StatusCode::CONFLICT,
-            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.0.status()
     }
 
     /// What to tell the person, in their language where kefu has the words.
     pub fn message(&self, t: Tr) -> String {
-        match self {
-            PageError::NotFound => t.t("error.not_found").to_owned(),
-            PageError::Forbidden(m) | PageError::Conflict(m) => m.clone(),
-            PageError::Invalid {
-                field,
-                code,
-                message,
-            } => match t.get(&format!("error.{code}")) {
-                Some(words) => format!("{}: {words}", t.word("field", field)),
-                None => message.clone(),
+        let f = &self.0;
+        match f.fault {
+            Fault::NotFound => t.t("error.not_found").to_owned(),
+            Fault::Internal => t.t("error.internal").to_owned(),
+            Fault::Unauthenticated => t.t("error.unauthenticated").to_owned(),
+            Fault::RateLimited => t.n("login.rate_limited", f.retry_after.unwrap_or_default()),
+            Fault::Invalid => match t.get(&format!("error.{}", f.code)) {
+                Some(words) => {
+                    let field = f.field.as_deref().unwrap_or_default();
+                    format!("{}: {words}", t.word("field", field))
+                }
+                None => f.message.clone(),
             },
-            PageError::Internal => t.t("error.internal").to_owned(),
+            Fault::BadRequest
+            | Fault::Forbidden
+            | Fault::Conflict
+            | Fault::TooLarge
+            | Fault::UnsupportedMediaType => f.message.clone(),
         }
     }
 
@@ -173,6 +183,7 @@ impl PageError {
             t,
             status: self.status().as_u16(),
             message: self.message(t),
+            failure: self.0,
         }
     }
 }
@@ -180,6 +191,7 @@ impl PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let mut res = self.status().into_response();
+        self.0.add_headers(&mut res);
         res.extensions_mut().insert(self);
         res
     }
@@ -191,12 +203,14 @@ pub(crate) struct ErrorPage {
     t: Tr,
     status: u16,
     message: String,
+    failure: Failure,
 }
 
 impl IntoResponse for ErrorPage {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, html(&self)).into_response()
+        let mut res = (self.failure.status(), html(&self)).into_response();
+        self.failure.add_headers(&mut res);
+        res
     }
 }
 
@@ -220,7 +234,9 @@ async fn error_pages(req: Request, next: Next) -> Response {
                 c => escaped.push(c),
             }
         }
-        return (err.status(), Html(escaped)).into_response();
+        let mut res = (err.status(), Html(escaped)).into_response();
+        err.0.add_headers(&mut res);
+        return res;
     }
     err.with(t).into_response()
 }

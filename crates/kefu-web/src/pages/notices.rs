@@ -9,10 +9,10 @@ use kefu_app::{App, PageRequest};
 use kefu_store::notifications::Notification;
 
 use super::i18n::Tr;
-use super::orders::event_label;
+use super::tickets::event_label;
 use super::views::local;
 use super::{Chrome, PageError, Viewer, html};
-use crate::extract::Id;
+use crate::pages::form::Id;
 
 /// Notifications on the page; older ones stay in the API.
 const SHOWN: i64 = 100;

@@ -18,7 +18,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::i18n::Tr;
 use super::views::{Car, OrderRow, local};
 use super::{PageError, Viewer, html};
-use crate::extract::Id;
+use crate::pages::form::Id;
 
 pub async fn events(
     State(app): State<App>,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::i18n::Tr;
 use super::{Chrome, PageError, Viewer, html};
-use crate::extract::Query;
+use crate::pages::form::Query;
 
 #[derive(Deserialize)]
 pub struct SearchQuery {

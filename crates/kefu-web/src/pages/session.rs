@@ -9,12 +9,13 @@
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_app::{Actor, App};
 
 use super::i18n::{Lang, Tr};
+use crate::error::Fault;
 
 pub const SESSION_COOKIE: &str = "kefu_session";
 pub const LANG_COOKIE: &str = "kefu_lang";
@@ -100,13 +101,13 @@ impl FromRequestParts<App> for Viewer {
 fn to_login(parts: &Parts) -> Response {
     if parts.headers.contains_key("hx-request") {
         return (
-            StatusCode::UNAUTHORIZED,
+            Fault::Unauthenticated.status(),
             [("hx-redirect", HeaderValue::from_static("/login"))],
         )
             .into_response();
     }
     if parts.uri.path() == "/events" {
-        return StatusCode::UNAUTHORIZED.into_response();
+        return Fault::Unauthenticated.status().into_response();
     }
     let back = parts
         .uri
@@ -167,7 +168,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
 }
 
 fn refused(t: Tr) -> Response {
-    super::PageError::Forbidden(t.t("error.csrf").to_owned())
+    super::PageError::forbidden(t.t("error.csrf"))
         .with(t)
         .into_response()
 }

@@ -1,20 +1,21 @@
 //! The audit trail, for admins and managers.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use kefu_app::{App, Page};
 use kefu_store::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Query};
 
-pub fn router() -> Router<App> {
-    Router::new().route("/api/v1/audit", get(list))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -1,19 +1,21 @@
 //! `POST /api/v1/auth/token` logs in; `DELETE` logs out.
 
+use axum::Json as JsonOut;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json as JsonOut, Router};
 use kefu_app::App;
 use kefu_app::auth::Login;
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, ClientAddress, Json};
 
-pub fn router() -> Router<App> {
-    Router::new().route("/api/v1/auth/token", post(login).delete(logout))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(login, logout))
 }
 
 #[derive(Deserialize, ToSchema)]

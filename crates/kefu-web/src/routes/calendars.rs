@@ -2,27 +2,28 @@
 //! deadline preview and a month view.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use kefu_app::calendars::{self, CalendarInput, MonthView};
 use kefu_app::{App, Page};
 use kefu_store::calendars::CalendarRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/calendars", get(list).post(create))
-        .route("/api/v1/calendars/{id}", get(one).patch(update))
-        .route("/api/v1/calendars/{id}/deadline", get(deadline))
-        .route("/api/v1/calendars/{id}/month", get(month))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, update))
+        .routes(routes!(deadline))
+        .routes(routes!(month))
 }
 
 #[derive(Deserialize, IntoParams)]

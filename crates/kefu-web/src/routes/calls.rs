@@ -2,26 +2,28 @@
 //! agent's page pops the caller's card; `GET` lists the stored calls.
 //! Integration keys for such systems live at `/api/v1/integration-keys`.
 
+use axum::Json as JsonOut;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json as JsonOut, Router};
 use kefu_app::calls::keys::NewKey;
 use kefu_app::calls::{self, CallInput};
 use kefu_app::{App, Page};
 use kefu_store::calls::{Call, CallFilter, IntegrationKey};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{CallReporter, Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/calls", get(list).post(report))
-        .route("/api/v1/integration-keys", get(list_keys).post(create_key))
-        .route("/api/v1/integration-keys/{id}", delete(revoke_key))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, report))
+        .routes(routes!(list_keys, create_key))
+        .routes(routes!(revoke_key))
 }
 
 /// Report a ringing call (integration key, or the agent's own token). The

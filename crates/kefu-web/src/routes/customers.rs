@@ -1,27 +1,25 @@
 //! The customer record and its lookups.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use kefu_app::customers::{self, CustomerInput, Lookup};
 use kefu_app::{App, Page};
 use kefu_core::customers::Customer;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/customers", get(list).post(create))
-        .route(
-            "/api/v1/customers/{id}",
-            get(one).patch(update).delete(delete),
-        )
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, update, delete))
 }
 
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerInput,

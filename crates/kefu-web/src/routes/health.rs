@@ -8,8 +8,17 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::observe::Metrics;
+
+/// Liveness and metrics, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<Arc<Metrics>> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(metrics))
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {

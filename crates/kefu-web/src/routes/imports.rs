@@ -1,21 +1,22 @@
 //! Uploading a CSV or Excel file of customers or vehicles.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
-use axum::routing::post;
-use kefu_app::App;
 use kefu_app::imports::{self, Format, ImportKind, ImportReport};
+use kefu_app::{App, AppError};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Query, body_error};
 
-pub fn router() -> Router<App> {
-    Router::new().route("/api/v1/imports", post(create))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(create))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -42,8 +43,7 @@ pub async fn create(
     Query(q): Query<ImportQuery>,
     req: Request,
 ) -> ApiResult<JsonOut<ImportReport>> {
-    let kind =
-        ImportKind::parse(&q.kind).map_err(|e| ApiError::bad_request(e.message).field("kind"))?;
+    let kind = ImportKind::parse(&q.kind).map_err(AppError::Invalid)?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -52,9 +52,7 @@ pub async fn create(
         .to_owned();
     let body = Bytes::from_request(req, &()).await.map_err(body_error)?;
     let format = match q.format.as_deref() {
-        Some("csv") => Format::Csv,
-        Some("xlsx") => Format::Xlsx,
-        Some(_) => return Err(ApiError::bad_request("format is csv or xlsx").field("format")),
+        Some(raw) => Format::parse(raw).map_err(AppError::Invalid)?,
         None if content_type.contains("spreadsheetml") => Format::Xlsx,
         None if content_type.starts_with("text/csv") => Format::Csv,
         None => Format::sniff(&body),

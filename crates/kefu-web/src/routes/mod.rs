@@ -16,13 +16,15 @@ pub mod tickets;
 pub mod vehicles;
 pub mod webhooks;
 
-use axum::Router;
 use kefu_app::{App, PageRequest};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 
-pub fn api() -> Router<App> {
-    Router::new()
+/// The API's routes, each module's registered with its description; the
+/// imports (which allow larger bodies) are added by the caller.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
         .merge(auth::router())
         .merge(org::router())
         .merge(calendars::router())

@@ -1,22 +1,23 @@
 //! The logged-in user's notifications: clock warnings, breaches, escalations.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::{get, patch};
 use kefu_app::{App, Page};
 use kefu_store::notifications::Notification;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/notifications", get(list))
-        .route("/api/v1/notifications/{id}", patch(mark))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(mark))
 }
 
 #[derive(Deserialize, IntoParams)]

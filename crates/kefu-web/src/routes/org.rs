@@ -1,10 +1,8 @@
 //! Dealers, departments and users.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use kefu_app::App;
 use kefu_app::org::dealers::DealerInput;
 use kefu_app::org::departments::DepartmentInput;
@@ -14,25 +12,22 @@ use kefu_core::org::{Dealer, Department, Role, User};
 use kefu_store::org::users::UserFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/dealers", get(list_dealers).post(create_dealer))
-        .route("/api/v1/dealers/{id}", get(get_dealer).patch(update_dealer))
-        .route(
-            "/api/v1/departments",
-            get(list_departments).post(create_department),
-        )
-        .route(
-            "/api/v1/departments/{id}",
-            get(get_department).patch(update_department),
-        )
-        .route("/api/v1/users", get(list_users).post(create_user))
-        .route("/api/v1/users/{id}", get(get_user).patch(update_user))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_dealers, create_dealer))
+        .routes(routes!(get_dealer, update_dealer))
+        .routes(routes!(list_departments, create_department))
+        .routes(routes!(get_department, update_department))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -205,7 +200,9 @@ pub struct UserQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "organisation", params(UserQuery),
-    responses((status = 200, body = Page<User>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<User>), (status = 403, body = ErrorBody),
+        (status = 422, description = "names the field: `role` is not a role", body = ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn list_users(
     State(app): State<App>,
     Caller(who): Caller,
@@ -217,7 +214,7 @@ pub async fn list_users(
         .as_deref()
         .map(Role::parse)
         .transpose()
-        .map_err(|e| ApiError::bad_request(e.message).field("role"))?;
+        .map_err(kefu_app::AppError::Invalid)?;
     let filter = UserFilter {
         role,
         dealer_id: q.dealer_id,

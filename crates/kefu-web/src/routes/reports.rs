@@ -1,19 +1,20 @@
 //! Reports: the overtime analysis.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use kefu_app::App;
 use kefu_app::reports::{OvertimeParams, OvertimeReport};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Query};
 
-pub fn router() -> Router<App> {
-    Router::new().route("/api/v1/reports/overtime", get(overtime))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(overtime))
 }
 
 #[derive(Deserialize, IntoParams)]

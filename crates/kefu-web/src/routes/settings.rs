@@ -1,17 +1,18 @@
 //! The group's settings: its time zone and the prefix of its order numbers.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use kefu_app::App;
 use kefu_app::org::group::{self, GroupInput};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Json};
 
-pub fn router() -> Router<App> {
-    Router::new().route("/api/v1/settings/group", get(get_group).patch(update_group))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(get_group, update_group))
 }
 
 /// The group's settings (admin): the time zone its days and hours are

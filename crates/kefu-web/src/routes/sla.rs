@@ -1,24 +1,25 @@
 //! SLA policies: the targets and the escalation ladder orders run under.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use kefu_app::sla::{self, PolicyInput};
 use kefu_app::{App, Page};
 use kefu_core::sla::Policy;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/sla-policies", get(list).post(create))
-        .route("/api/v1/sla-policies/{id}", get(one).patch(update))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, update))
 }
 
 /// Create a policy (admin). The matching policy of lowest `rank` applies to

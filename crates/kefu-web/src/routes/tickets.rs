@@ -1,38 +1,39 @@
 //! Work orders: open, list, read, move through triage, and their events.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use kefu_app::tickets::{self, Action, TicketInput, TicketView};
 use kefu_app::{App, Page};
 use kefu_core::sla::Clock;
 use kefu_core::tickets::TicketEvent;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/tickets", get(list).post(create))
-        .route("/api/v1/tickets/{id}", get(one))
-        .route("/api/v1/tickets/{id}/events", get(events))
-        .route("/api/v1/tickets/{id}/clocks", get(clocks))
-        .route("/api/v1/tickets/{id}/answer", post(answer))
-        .route("/api/v1/tickets/{id}/dispatch", post(dispatch))
-        .route("/api/v1/tickets/{id}/escalate", post(escalate))
-        .route("/api/v1/tickets/{id}/assign", post(assign))
-        .route("/api/v1/tickets/{id}/respond", post(respond))
-        .route("/api/v1/tickets/{id}/wait", post(wait))
-        .route("/api/v1/tickets/{id}/resume", post(resume))
-        .route("/api/v1/tickets/{id}/resolve", post(resolve))
-        .route("/api/v1/tickets/{id}/callback", post(callback))
-        .route("/api/v1/tickets/{id}/reopen", post(reopen))
-        .route("/api/v1/tickets/{id}/notes", post(notes))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one))
+        .routes(routes!(events))
+        .routes(routes!(clocks))
+        .routes(routes!(answer))
+        .routes(routes!(dispatch))
+        .routes(routes!(escalate))
+        .routes(routes!(assign))
+        .routes(routes!(respond))
+        .routes(routes!(wait))
+        .routes(routes!(resume))
+        .routes(routes!(resolve))
+        .routes(routes!(callback))
+        .routes(routes!(reopen))
+        .routes(routes!(notes))
 }
 
 /// Open a work order; it starts as `new` at level `L1` with a number agents

@@ -1,24 +1,25 @@
 //! Vehicles and their lookups by VIN, VIN's last six, and plate.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use kefu_app::vehicles::{self, Lookup, VehicleInput};
 use kefu_app::{App, Page};
 use kefu_core::vehicles::Vehicle;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/vehicles", get(list).post(create))
-        .route("/api/v1/vehicles/{id}", get(one).patch(update))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, update))
 }
 
 #[utoipa::path(post, path = "/api/v1/vehicles", tag = "vehicles", request_body = VehicleInput,

@@ -1,25 +1,26 @@
 //! Webhooks (admin): where clock warnings, breaches and escalations are sent.
 
 use axum::Json as JsonOut;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
 use kefu_app::webhooks::{self, CreatedWebhook, WebhookInput};
 use kefu_app::{App, Page};
 use kefu_store::webhooks::{Delivery, Webhook};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Caller, Id, Json, Query};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/v1/webhooks", get(list).post(create))
-        .route("/api/v1/webhooks/{id}", patch(update))
-        .route("/api/v1/webhooks/{id}/deliveries", get(deliveries))
+/// Each path's handlers, served and described by their `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update))
+        .routes(routes!(deliveries))
 }
 
 /// Register a webhook (admin). Each delivery is a POST of JSON with

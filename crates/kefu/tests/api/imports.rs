@@ -91,7 +91,7 @@ async fn imports_are_for_admins_and_managers_and_refuse_bad_files(t: TestApp) {
     let (s, _) = upload(&t, &agent, "kind=customers", "text/csv", csv.clone()).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, body) = upload(&t, &t.admin, "kind=planets", "text/csv", csv.clone()).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "kind");
     let (s, body) = upload(
         &t,

@@ -12,6 +12,7 @@ mod cli;
 mod clocks;
 mod clocks_live;
 mod customers;
+mod faults;
 mod group_settings;
 mod imports;
 mod mail;

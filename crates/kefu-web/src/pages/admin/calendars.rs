@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::form::{Fields, FormError};
 use super::month::{self, DAYS, MonthGrid, MonthQuery};
 use super::{Tab, again, all_calendars, allow, id, input, tabs};
-use crate::extract::Query;
+use crate::pages::form::Query;
 use crate::pages::i18n::Tr;
 use crate::pages::views::Choice;
 use crate::pages::{Chrome, PageError, Viewer, html, is_htmx};

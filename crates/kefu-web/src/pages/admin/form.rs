@@ -11,6 +11,8 @@ use axum::http::StatusCode;
 use kefu_app::AppError;
 use serde_json::Value;
 
+use crate::error::Fault;
+use crate::extract::body_failure;
 use crate::pages::PageError;
 use crate::pages::i18n::Tr;
 
@@ -24,11 +26,7 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|_| PageError::Invalid {
-                field: String::new(),
-                code: "too_long",
-                message: "the form is too large".into(),
-            })?;
+            .map_err(|e| PageError::from(body_failure(e)))?;
         Ok(Fields(
             form_urlencoded::parse(&bytes)
                 .into_owned()
@@ -113,12 +111,23 @@ fn number(raw: &str) -> Value {
 }
 
 /// What is wrong with a form: next to one of its fields, or above it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct FormError {
     field: Option<String>,
     message: Option<String>,
-    /// A taken value (409) rather than a bad one (422).
-    conflict: bool,
+    /// A bad value, or a taken one.
+    fault: Fault,
+}
+
+impl Default for FormError {
+    /// No error yet: the form as first shown.
+    fn default() -> Self {
+        FormError {
+            field: None,
+            message: None,
+            fault: Fault::Invalid,
+        }
+    }
 }
 
 impl FormError {
@@ -141,11 +150,7 @@ impl FormError {
 
     /// The status the form comes back with.
     pub fn status(&self) -> StatusCode {
-        if self.conflict {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        self.fault.status()
     }
 
     /// An error that belongs to no field of the form.
@@ -160,7 +165,7 @@ impl FormError {
     /// taken value (409) next to the field when the form has it, above the
     /// form when not. Anything else (403, 404...) is for the error page.
     pub fn from_app(e: AppError, t: Tr, on_form: &[&str]) -> Result<FormError, PageError> {
-        let conflict = matches!(e, AppError::Conflict { .. });
+        let fault = Fault::of(&e);
         let (path, message) = match e {
             AppError::Invalid(f) => {
                 let words = t.get(&format!("error.{}", f.code));
@@ -174,7 +179,7 @@ impl FormError {
                 (field, words.map_or(message, str::to_owned))
             }
             AppError::Forbidden(_) => {
-                return Err(PageError::Forbidden(t.t("admin.forbidden").to_owned()));
+                return Err(PageError::forbidden(t.t("admin.forbidden")));
             }
             e => return Err(e.into()),
         };
@@ -193,7 +198,7 @@ impl FormError {
         Ok(FormError {
             field,
             message: Some(message),
-            conflict,
+            fault,
         })
     }
 }

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::form::{Fields, FormError};
 use super::{Tab, again, allow, tabs};
-use crate::extract::Query;
+use crate::pages::form::Query;
 use crate::pages::i18n::Tr;
 use crate::pages::{Chrome, PageError, Viewer, html};
 

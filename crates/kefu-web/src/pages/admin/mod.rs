@@ -64,13 +64,13 @@ fn allow(v: &Viewer, p: Permission) -> Result<(), PageError> {
     if v.actor.may(p) {
         Ok(())
     } else {
-        Err(PageError::Forbidden(v.t.t("admin.forbidden").to_owned()))
+        Err(PageError::forbidden(v.t.t("admin.forbidden")))
     }
 }
 
 /// A record's id in the path; anything else is a 404, as no record has it.
 fn id(raw: &str) -> Result<i64, PageError> {
-    raw.parse().map_err(|_| PageError::NotFound)
+    raw.parse().map_err(|_| PageError::not_found())
 }
 
 /// One tab of the admin pages.
@@ -206,11 +206,11 @@ fn refusal(e: AppError, t: Tr) -> PageError {
         AppError::Conflict {
             field: Some(field),
             message,
-        } => PageError::Conflict(
+        } => PageError::conflict(
             t.get(&format!("conflict.{field}"))
                 .map_or(message, str::to_owned),
         ),
-        AppError::Forbidden(_) => PageError::Forbidden(t.t("admin.forbidden").to_owned()),
+        AppError::Forbidden(_) => PageError::forbidden(t.t("admin.forbidden")),
         e => e.into(),
     }
 }

@@ -70,11 +70,7 @@ pub(super) async fn month(
 ) -> Result<MonthGrid, PageError> {
     let first = match raw.map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| {
-            PageError::Invalid {
-                field: "month".into(),
-                code: "invalid_month",
-                message: "month is written YYYY-MM".into(),
-            }
+            PageError::invalid("month", "invalid_month", "month is written YYYY-MM")
         })?,
         None => {
             let tz = match c.spec.timezone.parse::<chrono_tz::Tz>() {

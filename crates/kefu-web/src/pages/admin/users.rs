@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::form::{Fields, FormError};
 use super::{Tab, again, all_dealers, all_departments, allow, id, input, refusal, tabs};
-use crate::extract::Query;
+use crate::pages::form::Query;
 use crate::pages::i18n::Tr;
 use crate::pages::views::Choice;
 use crate::pages::{Chrome, PageError, Viewer, html, is_htmx};

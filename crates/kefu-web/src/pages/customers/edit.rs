@@ -11,7 +11,7 @@ use kefu_core::customers::Customer;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::extract::Id;
+use crate::pages::form::Id;
 use crate::pages::i18n::Tr;
 use crate::pages::views::Choice;
 use crate::pages::{PageError, Viewer, html};
@@ -173,7 +173,7 @@ pub async fn save(
         Ok(_) => {
             let mut res = axum::http::StatusCode::NO_CONTENT.into_response();
             let to = HeaderValue::from_str(&format!("/customers/{id}"))
-                .map_err(|_| PageError::Internal)?;
+                .map_err(|_| PageError::internal())?;
             res.headers_mut().insert("hx-redirect", to);
             Ok(res)
         }

@@ -14,7 +14,7 @@ use kefu_app::workbench::Names;
 use super::i18n::Tr;
 use super::views::{Car, OrderRow, local};
 use super::{Chrome, PageError, Viewer, html};
-use crate::extract::Id;
+use crate::pages::form::Id;
 use edit::{CustomerForm, EditForm};
 
 #[derive(Template)]
@@ -63,7 +63,7 @@ pub async fn page(State(app): State<App>, v: Viewer, Id(id): Id) -> Result<Respo
     let t = v.t;
     let card = kefu_app::calls::customer_card(&app, &v.actor, id, None, HISTORY_ROWS).await?;
     let Some(c) = card.customer.as_ref() else {
-        return Err(PageError::NotFound);
+        return Err(PageError::not_found());
     };
     let f = &c.fields;
     let join = |xs: &[String]| xs.join("、");

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_app::App;
 use kefu_app::tickets::TicketInput;
@@ -12,7 +11,8 @@ use kefu_core::customers::Customer;
 use kefu_core::vehicles::Vehicle;
 use serde::Deserialize;
 
-use crate::extract::Query;
+use crate::error::Fault;
+use crate::pages::form::Query;
 use crate::pages::i18n::Tr;
 use crate::pages::views::{Car, Choice, local};
 use crate::pages::{Chrome, PageError, Viewer, html};
@@ -236,5 +236,5 @@ async fn again(
     error: (String, String),
 ) -> Result<Response, PageError> {
     let page = form_page(app, v, f, Some(error)).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())
+    Ok((Fault::Invalid.status(), html(&page)).into_response())
 }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::i18n::Tr;
 use super::{Chrome, PageError, Viewer, html, is_htmx};
-use crate::extract::Id;
+use crate::pages::form::Id;
 use panel::Panel;
 
 #[derive(Template)]
@@ -64,11 +64,7 @@ fn id_field(field: &'static str, raw: Option<&str>) -> Result<i64, PageError> {
     raw.map(str::trim)
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse::<i64>().ok())
-        .ok_or(PageError::Invalid {
-            field: field.to_owned(),
-            code: "required",
-            message: format!("choose the {field}"),
-        })
+        .ok_or_else(|| PageError::invalid(field, "required", format!("choose the {field}")))
 }
 
 fn note(raw: Option<String>) -> Option<String> {
@@ -106,11 +102,11 @@ fn action(name: &str, f: MoveForm) -> Result<Action, PageError> {
                 Some("yes") => true,
                 Some("no") => false,
                 _ => {
-                    return Err(PageError::Invalid {
-                        field: "reached".into(),
-                        code: "required",
-                        message: "say whether the customer was reached".into(),
-                    });
+                    return Err(PageError::invalid(
+                        "reached",
+                        "required",
+                        "say whether the customer was reached",
+                    ));
                 }
             };
             let satisfaction = if reached {
@@ -128,7 +124,7 @@ fn action(name: &str, f: MoveForm) -> Result<Action, PageError> {
             body: f.body.unwrap_or_default(),
             internal: f.internal.is_some_and(|v| v == "on" || v == "true"),
         },
-        _ => return Err(PageError::NotFound),
+        _ => return Err(PageError::not_found()),
     })
 }
 
@@ -139,7 +135,7 @@ pub async fn act(
     headers: HeaderMap,
     crate::pages::form::Form(form): crate::pages::form::Form<MoveForm>,
 ) -> Result<Response, PageError> {
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| PageError::not_found())?;
     let a = action(&name, form)?;
     kefu_app::tickets::act(&app, &v.actor, id, a).await?;
     if !is_htmx(&headers) {
