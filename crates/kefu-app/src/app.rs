@@ -112,7 +112,7 @@ pub struct App {
     /// The group's time zone and order-number prefix.
     pub(crate) group: Arc<crate::org::group::GroupCache>,
     /// The thread write transactions run on (SQLite).
-    pub(crate) writing: Arc<crate::writing::Writing>,
+    pub(crate) writing: Arc<crate::write_thread::Writing>,
     /// The kinds of timer the scheduler fires.
     pub timers: Arc<crate::timers::TimerKinds>,
 }

@@ -11,7 +11,7 @@ pub mod live;
 mod outbox;
 mod tell;
 pub mod work;
-mod writing;
+mod write_thread;
 
 pub mod audit;
 pub mod auth;

@@ -13,6 +13,6 @@ pub mod text;
 pub mod tickets;
 pub mod timers;
 pub mod vehicles;
-mod words;
+mod word_enum;
 
 pub use error::FieldError;

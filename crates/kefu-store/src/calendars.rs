@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "id, name, spec, is_default, created_at, updated_at";
 
@@ -78,7 +78,7 @@ pub async fn insert(
          RETURNING id, name, spec, is_default, created_at, updated_at",
     )
     .bind(name.to_owned())
-    .bind(row::to_json(spec))
+    .bind(columns::to_json(spec))
     .bind(i64::from(is_default))
     .bind(now.timestamp_millis())
     .fetch_one(tx)
@@ -97,7 +97,7 @@ pub async fn update(
     let done =
         sqlx::query("UPDATE calendars SET name = $1, spec = $2, updated_at = $3 WHERE id = $4")
             .bind(name.to_owned())
-            .bind(row::to_json(spec))
+            .bind(columns::to_json(spec))
             .bind(now.timestamp_millis())
             .bind(id)
             .execute(tx)
@@ -144,11 +144,11 @@ pub async fn list(conn: &mut Conn, page: PageRequest) -> Result<Page<CalendarRec
 
 fn from_row(r: &AnyRow) -> Result<CalendarRecord> {
     Ok(CalendarRecord {
-        id: row::i64_(r, "id")?,
-        name: row::text(r, "name")?,
-        spec: row::json(r, "spec")?,
-        is_default: row::flag(r, "is_default")?,
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
+        id: columns::i64_(r, "id")?,
+        name: columns::text(r, "name")?,
+        spec: columns::json(r, "spec")?,
+        is_default: columns::flag(r, "is_default")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
     })
 }

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 use crate::sql::Sql;
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Call {
@@ -112,14 +112,14 @@ pub async fn list(conn: &mut Conn, f: &CallFilter, page: PageRequest) -> Result<
 
 fn from_row(r: &AnyRow) -> Result<Call> {
     Ok(Call {
-        id: row::i64_(r, "id")?,
-        call_id: row::text(r, "call_id")?,
-        caller: row::text(r, "caller")?,
-        callee: row::opt_text(r, "callee")?,
-        agent_id: row::i64_(r, "agent_id")?,
-        customer_id: row::opt_i64(r, "customer_id")?,
-        key_id: row::opt_i64(r, "key_id")?,
-        received_at: row::instant(r, "received_at")?,
+        id: columns::i64_(r, "id")?,
+        call_id: columns::text(r, "call_id")?,
+        caller: columns::text(r, "caller")?,
+        callee: columns::opt_text(r, "callee")?,
+        agent_id: columns::i64_(r, "agent_id")?,
+        customer_id: columns::opt_i64(r, "customer_id")?,
+        key_id: columns::opt_i64(r, "key_id")?,
+        received_at: columns::instant(r, "received_at")?,
     })
 }
 
@@ -205,10 +205,10 @@ pub async fn revoke_key(tx: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<bo
 
 fn key_from_row(r: &AnyRow) -> Result<IntegrationKey> {
     Ok(IntegrationKey {
-        id: row::i64_(r, "id")?,
-        name: row::text(r, "name")?,
-        created_by: row::opt_i64(r, "created_by")?,
-        created_at: row::instant(r, "created_at")?,
-        revoked_at: row::opt_instant(r, "revoked_at")?,
+        id: columns::i64_(r, "id")?,
+        name: columns::text(r, "name")?,
+        created_by: columns::opt_i64(r, "created_by")?,
+        created_at: columns::instant(r, "created_at")?,
+        revoked_at: columns::opt_instant(r, "revoked_at")?,
     })
 }

@@ -10,7 +10,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-use crate::row;
+use crate::columns;
 use crate::sql::Sql;
 use crate::{Conn, Dialect, Page, PageRequest, Result};
 
@@ -194,15 +194,15 @@ pub async fn audit_list(
 
 fn audit_from_row(r: &AnyRow) -> Result<AuditEntry> {
     let json = |col| -> Result<Option<serde_json::Value>> {
-        Ok(row::opt_text(r, col)?.and_then(|s| serde_json::from_str(&s).ok()))
+        Ok(columns::opt_text(r, col)?.and_then(|s| serde_json::from_str(&s).ok()))
     };
     Ok(AuditEntry {
-        id: row::i64_(r, "id")?,
-        at: row::instant(r, "at")?,
-        actor_id: row::opt_i64(r, "actor_id")?,
-        action: row::text(r, "action")?,
-        entity: row::text(r, "entity")?,
-        entity_id: row::opt_i64(r, "entity_id")?,
+        id: columns::i64_(r, "id")?,
+        at: columns::instant(r, "at")?,
+        actor_id: columns::opt_i64(r, "actor_id")?,
+        action: columns::text(r, "action")?,
+        entity: columns::text(r, "entity")?,
+        entity_id: columns::opt_i64(r, "entity_id")?,
         before: json("before")?,
         after: json("after")?,
     })

@@ -7,14 +7,14 @@
 
 pub mod backup;
 pub mod bulk;
+mod columns;
 mod db;
 mod dialect;
-pub mod emails;
 mod error;
 mod journal;
+pub mod mail;
 mod migrate;
 mod page;
-mod row;
 mod sql;
 #[cfg(test)]
 mod tests;
@@ -24,7 +24,7 @@ pub mod calendars;
 pub mod calls;
 pub mod customers;
 pub mod live;
-pub mod names;
+pub mod names_by_id;
 pub mod notifications;
 pub mod org;
 pub mod outbox;

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Notification {
@@ -72,7 +72,7 @@ pub async fn unread_count(conn: &mut Conn, user_id: i64) -> Result<i64> {
     .bind(user_id)
     .fetch_one(conn)
     .await?;
-    row::i64_(&r, "n")
+    columns::i64_(&r, "n")
 }
 
 /// Mark one of the user's notifications read (or unread); false if it is
@@ -105,12 +105,12 @@ pub async fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<Option<Notifi
 
 fn from_row(r: &AnyRow) -> Result<Notification> {
     Ok(Notification {
-        id: row::i64_(r, "id")?,
-        user_id: row::i64_(r, "user_id")?,
-        ticket_id: row::opt_i64(r, "ticket_id")?,
-        kind: row::text(r, "kind")?,
-        at: row::instant(r, "at")?,
-        read_at: row::opt_instant(r, "read_at")?,
-        data: row::json(r, "data")?,
+        id: columns::i64_(r, "id")?,
+        user_id: columns::i64_(r, "user_id")?,
+        ticket_id: columns::opt_i64(r, "ticket_id")?,
+        kind: columns::text(r, "kind")?,
+        at: columns::instant(r, "at")?,
+        read_at: columns::opt_instant(r, "read_at")?,
+        data: columns::json(r, "data")?,
     })
 }

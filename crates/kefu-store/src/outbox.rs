@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::sql::Sql;
-use crate::{Conn, Dialect, Result, row};
+use crate::{Conn, Dialect, Result, columns};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Outbox {
@@ -84,5 +84,7 @@ pub async fn next_due(conn: &mut Conn, outbox: Outbox) -> Result<Option<DateTime
     let mut q = Sql::new("SELECT min(next_at) AS n FROM ");
     q.push(outbox.table()).push(" WHERE next_at IS NOT NULL");
     let r = q.query().fetch_one(conn).await?;
-    row::opt_i64(&r, "n")?.map(row::from_millis).transpose()
+    columns::opt_i64(&r, "n")?
+        .map(columns::from_millis)
+        .transpose()
 }

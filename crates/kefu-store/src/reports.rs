@@ -11,7 +11,7 @@ use kefu_core::org::Scope;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Conn, Result, row};
+use crate::{Conn, Result, columns};
 
 /// How the report's rows are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,13 +146,13 @@ pub async fn overtime(
             late_ms: Vec::new(),
         });
         t.name = t.name.take().or(name);
-        let n = row::i64_(r, "n")?;
-        if row::text(r, "part")? == "clock" {
+        let n = columns::i64_(r, "n")?;
+        if columns::text(r, "part")? == "clock" {
             t.clocks += n;
         } else {
             t.breaches += n;
-            t.open += row::i64_(r, "open_n")?;
-            let late = row::i64_(r, "late_ms")?;
+            t.open += columns::i64_(r, "open_n")?;
+            let late = columns::i64_(r, "late_ms")?;
             t.late_ms
                 .extend(std::iter::repeat_n(late, usize::try_from(n).unwrap_or(0)));
         }
@@ -168,13 +168,13 @@ pub async fn overtime(
 fn key_of(r: &AnyRow, group_by: OvertimeGroup) -> Result<(OvertimeKey, Option<String>)> {
     Ok(match group_by {
         OvertimeGroup::Department | OvertimeGroup::Dealer => (
-            OvertimeKey::Place(row::opt_i64(r, "place_id")?),
-            row::opt_text(r, "name")?,
+            OvertimeKey::Place(columns::opt_i64(r, "place_id")?),
+            columns::opt_text(r, "name")?,
         ),
         OvertimeGroup::Step => (
             OvertimeKey::Step {
-                kind: row::text(r, "kind")?,
-                step: row::i64_(r, "step")?,
+                kind: columns::text(r, "kind")?,
+                step: columns::i64_(r, "step")?,
             },
             None,
         ),

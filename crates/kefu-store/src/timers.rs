@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Conn, Dialect, Result, row};
+use crate::{Conn, Dialect, Result, columns};
 
 pub(crate) const COLUMNS: &str = "id, subject, subject_id, kind, step, target, policy_id, \
     calendar_id, dealer_id, department_id, started_at, minutes, due_at, warn_at, warned_at, \
@@ -122,31 +122,33 @@ pub async fn defer(tx: &mut Conn, id: i64, until: DateTime<Utc>) -> Result<()> {
 /// The earliest instant any timer needs attention.
 pub async fn next_due(conn: &mut Conn) -> Result<Option<DateTime<Utc>>> {
     let r = sqlx::query(NEXT_DUE).fetch_one(conn).await?;
-    row::opt_i64(&r, "n")?.map(row::from_millis).transpose()
+    columns::opt_i64(&r, "n")?
+        .map(columns::from_millis)
+        .transpose()
 }
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<Timer> {
     Stored {
-        id: row::i64_(r, "id")?,
-        subject: row::text(r, "subject")?,
-        subject_id: row::i64_(r, "subject_id")?,
-        kind: row::text(r, "kind")?,
-        step: row::i64_(r, "step")?,
-        target: row::opt_text(r, "target")?,
-        policy_id: row::opt_i64(r, "policy_id")?,
-        calendar_id: row::opt_i64(r, "calendar_id")?,
-        dealer_id: row::opt_i64(r, "dealer_id")?,
-        department_id: row::opt_i64(r, "department_id")?,
-        started_at: row::i64_(r, "started_at")?,
-        minutes: row::i64_(r, "minutes")?,
-        due_at: row::i64_(r, "due_at")?,
-        warn_at: row::opt_i64(r, "warn_at")?,
-        warned_at: row::opt_i64(r, "warned_at")?,
-        paused_at: row::opt_i64(r, "paused_at")?,
-        remaining_minutes: row::opt_i64(r, "remaining_minutes")?,
-        stopped_at: row::opt_i64(r, "stopped_at")?,
-        fired_at: row::opt_i64(r, "fired_at")?,
-        breached: row::i64_(r, "breached")?,
+        id: columns::i64_(r, "id")?,
+        subject: columns::text(r, "subject")?,
+        subject_id: columns::i64_(r, "subject_id")?,
+        kind: columns::text(r, "kind")?,
+        step: columns::i64_(r, "step")?,
+        target: columns::opt_text(r, "target")?,
+        policy_id: columns::opt_i64(r, "policy_id")?,
+        calendar_id: columns::opt_i64(r, "calendar_id")?,
+        dealer_id: columns::opt_i64(r, "dealer_id")?,
+        department_id: columns::opt_i64(r, "department_id")?,
+        started_at: columns::i64_(r, "started_at")?,
+        minutes: columns::i64_(r, "minutes")?,
+        due_at: columns::i64_(r, "due_at")?,
+        warn_at: columns::opt_i64(r, "warn_at")?,
+        warned_at: columns::opt_i64(r, "warned_at")?,
+        paused_at: columns::opt_i64(r, "paused_at")?,
+        remaining_minutes: columns::opt_i64(r, "remaining_minutes")?,
+        stopped_at: columns::opt_i64(r, "stopped_at")?,
+        fired_at: columns::opt_i64(r, "fired_at")?,
+        breached: columns::i64_(r, "breached")?,
     }
     .timer()
 }
@@ -180,7 +182,7 @@ pub(crate) struct Stored {
 
 impl Stored {
     pub(crate) fn timer(self) -> Result<Timer> {
-        let instant = |ms: Option<i64>| ms.map(row::from_millis).transpose();
+        let instant = |ms: Option<i64>| ms.map(columns::from_millis).transpose();
         Ok(Timer {
             id: self.id,
             subject: self.subject,
@@ -192,9 +194,9 @@ impl Stored {
             calendar_id: self.calendar_id,
             dealer_id: self.dealer_id,
             department_id: self.department_id,
-            started_at: row::from_millis(self.started_at)?,
+            started_at: columns::from_millis(self.started_at)?,
             minutes: self.minutes,
-            due_at: row::from_millis(self.due_at)?,
+            due_at: columns::from_millis(self.due_at)?,
             warn_at: instant(self.warn_at)?,
             warned_at: instant(self.warned_at)?,
             paused_at: instant(self.paused_at)?,

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::outbox::{self, Outbox};
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Dialect, Page, PageRequest, Result, row};
+use crate::{Conn, Dialect, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "id, name, url, format, kinds, active, created_at, updated_at";
 
@@ -43,7 +43,7 @@ pub async fn insert(tx: &mut Conn, w: &NewWebhook<'_>, now: DateTime<Utc>) -> Re
     .bind(w.url.to_owned())
     .bind(w.secret.to_owned())
     .bind(w.format.to_owned())
-    .bind(row::to_json(&w.kinds))
+    .bind(columns::to_json(&w.kinds))
     .bind(now.timestamp_millis())
     .fetch_one(tx)
     .await?;
@@ -146,12 +146,12 @@ pub async fn claim(
     let mut out = Vec::new();
     for r in q.query().fetch_all(&mut *tx).await? {
         out.push(Pending {
-            id: row::i64_(&r, "id")?,
-            url: row::text(&r, "url")?,
-            secret: row::text(&r, "secret")?,
-            kind: row::text(&r, "kind")?,
-            body: row::text(&r, "body")?,
-            attempts: row::i64_(&r, "attempts")?,
+            id: columns::i64_(&r, "id")?,
+            url: columns::text(&r, "url")?,
+            secret: columns::text(&r, "secret")?,
+            kind: columns::text(&r, "kind")?,
+            body: columns::text(&r, "body")?,
+            attempts: columns::i64_(&r, "attempts")?,
         });
     }
     let ids: Vec<i64> = out.iter().map(|p| p.id).collect();
@@ -191,15 +191,15 @@ pub async fn deliveries(
     let mut items = Vec::new();
     for r in q.query().fetch_all(conn).await? {
         items.push(Delivery {
-            id: row::i64_(&r, "id")?,
-            webhook_id: row::i64_(&r, "webhook_id")?,
-            kind: row::text(&r, "kind")?,
-            ticket_id: row::opt_i64(&r, "ticket_id")?,
-            attempts: row::i64_(&r, "attempts")?,
-            next_at: row::opt_instant(&r, "next_at")?,
-            delivered_at: row::opt_instant(&r, "delivered_at")?,
-            last_error: row::opt_text(&r, "last_error")?,
-            created_at: row::instant(&r, "created_at")?,
+            id: columns::i64_(&r, "id")?,
+            webhook_id: columns::i64_(&r, "webhook_id")?,
+            kind: columns::text(&r, "kind")?,
+            ticket_id: columns::opt_i64(&r, "ticket_id")?,
+            attempts: columns::i64_(&r, "attempts")?,
+            next_at: columns::opt_instant(&r, "next_at")?,
+            delivered_at: columns::opt_instant(&r, "delivered_at")?,
+            last_error: columns::opt_text(&r, "last_error")?,
+            created_at: columns::instant(&r, "created_at")?,
         });
     }
     Ok(Page::from_rows(items, page, |d| d.id))
@@ -207,13 +207,13 @@ pub async fn deliveries(
 
 fn from_row(r: &AnyRow) -> Result<Webhook> {
     Ok(Webhook {
-        id: row::i64_(r, "id")?,
-        name: row::text(r, "name")?,
-        url: row::text(r, "url")?,
-        format: row::text(r, "format")?,
-        kinds: row::json(r, "kinds")?,
-        active: row::flag(r, "active")?,
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
+        id: columns::i64_(r, "id")?,
+        name: columns::text(r, "name")?,
+        url: columns::text(r, "url")?,
+        format: columns::text(r, "format")?,
+        kinds: columns::json(r, "kinds")?,
+        active: columns::flag(r, "active")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
     })
 }

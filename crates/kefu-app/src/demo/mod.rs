@@ -8,10 +8,10 @@
 //! Rows are made on a thread of their own while the previous batch is being
 //! written, and written in batched transactions with multi-row inserts.
 
-mod names;
 mod orders;
 mod org;
 mod people;
+mod vocabulary;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -18,8 +18,8 @@ use kefu_core::tickets::{
 use kefu_store::sla::breaches::NewBreach;
 use serde_json::json;
 
-use super::names::{self, Rng};
 use super::org::Org;
+use super::vocabulary::{self, Rng};
 
 /// A customer as orders need them.
 #[derive(Debug, Clone, Copy)]
@@ -143,7 +143,7 @@ impl<'w, 'b> Story<'w, 'b> {
         let owner = w.owners[(rng.next() % w.owners.len() as u64) as usize];
         let received = w.received(j, &mut rng);
         let created = received + minutes(&mut rng, 1, 10);
-        let (category, subjects) = names::SUBJECTS[weighted(&mut rng, &[30, 30, 8, 7, 20, 5])];
+        let (category, subjects) = vocabulary::SUBJECTS[weighted(&mut rng, &[30, 30, 8, 7, 20, 5])];
         let category = Category::parse(category).unwrap_or(Category::Other);
         let channel = [
             Channel::Phone,
@@ -180,7 +180,7 @@ impl<'w, 'b> Story<'w, 'b> {
             channel,
             category,
             priority,
-            subject: names::pick(&mut rng, subjects).to_owned(),
+            subject: vocabulary::pick(&mut rng, subjects).to_owned(),
             description: Some("客户来电反映，详情见通话记录。".to_owned()),
             status: state.status,
             level: state.level,
@@ -354,7 +354,7 @@ impl<'w, 'b> Story<'w, 'b> {
                         4_000
                     }
                 );
-                let resolution = names::pick(&mut self.rng, names::RESOLUTIONS);
+                let resolution = vocabulary::pick(&mut self.rng, vocabulary::RESOLUTIONS);
                 self.apply(
                     at,
                     Move::Resolve,

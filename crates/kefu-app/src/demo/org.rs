@@ -6,7 +6,7 @@ use kefu_core::org::{DealerFields, DepartmentFields, Role, UserFields};
 use kefu_store::org::{dealers, departments, users};
 use kefu_store::{Change, Conn, append_change};
 
-use super::names;
+use super::vocabulary;
 use crate::Result;
 
 /// A store, with what its customers and cars take from it.
@@ -39,8 +39,8 @@ pub(super) struct Org {
 /// a few thousand.
 pub(super) fn store_count(customers: usize) -> usize {
     (customers / 5_000).clamp(
-        names::DEALERS.len(),
-        names::DEALERS.len() + names::CITIES.len() * 5,
+        vocabulary::DEALERS.len(),
+        vocabulary::DEALERS.len() + vocabulary::CITIES.len() * 5,
     )
 }
 
@@ -111,7 +111,7 @@ pub(super) async fn create(
 
     let mut out = Vec::new();
     for i in 0..stores {
-        let (code, name, region, city, prefix) = match names::DEALERS.get(i) {
+        let (code, name, region, city, prefix) = match vocabulary::DEALERS.get(i) {
             Some((code, name, region, city, prefix)) => (
                 (*code).to_owned(),
                 (*name).to_owned(),
@@ -120,10 +120,10 @@ pub(super) async fn create(
                 *prefix,
             ),
             None => {
-                let k = i - names::DEALERS.len();
-                let (city, region, prefix) = names::CITIES[k % names::CITIES.len()];
-                let suffix =
-                    names::STORE_SUFFIXES[(k / names::CITIES.len()) % names::STORE_SUFFIXES.len()];
+                let k = i - vocabulary::DEALERS.len();
+                let (city, region, prefix) = vocabulary::CITIES[k % vocabulary::CITIES.len()];
+                let suffix = vocabulary::STORE_SUFFIXES
+                    [(k / vocabulary::CITIES.len()) % vocabulary::STORE_SUFFIXES.len()];
                 (
                     format!("D{:03}", i + 1),
                     format!("{city}{suffix}"),
@@ -182,7 +182,7 @@ pub(super) async fn create(
     }
 
     let mut depts = Vec::new();
-    for (code, name) in names::DEPARTMENTS {
+    for (code, name) in vocabulary::DEPARTMENTS {
         let mut f = DepartmentFields {
             code: (*code).into(),
             name: (*name).into(),

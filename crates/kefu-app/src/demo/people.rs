@@ -5,8 +5,8 @@ use chrono::{Days, NaiveDate};
 use kefu_core::customers::{CustomerFields, CustomerKind, Gender, Needs, Phone, Tier};
 use kefu_core::vehicles::{Plate, VehicleFields, Vin};
 
-use super::names::{self, Rng};
 use super::org::Store;
+use super::vocabulary::{self, Rng};
 use crate::{AppError, Result};
 
 /// A customer and their cars (the cars' `customer_id` is set on insert).
@@ -43,17 +43,17 @@ pub(super) fn person(seed: u64, i: u64, stores: &[Store], today: NaiveDate) -> R
         format!(
             "{}{}有限公司",
             store.city.trim_end_matches('区'),
-            names::pick(&mut rng, names::COMPANIES)
+            vocabulary::pick(&mut rng, vocabulary::COMPANIES)
         )
     } else {
         format!(
             "{}{}",
-            names::pick(&mut rng, names::SURNAMES),
-            names::pick(&mut rng, names::GIVEN)
+            vocabulary::pick(&mut rng, vocabulary::SURNAMES),
+            vocabulary::pick(&mut rng, vocabulary::GIVEN)
         )
     };
     // Eight digits distinct for every customer, after a real prefix.
-    let prefix = names::pick(&mut rng, names::MOBILE_PREFIXES);
+    let prefix = vocabulary::pick(&mut rng, vocabulary::MOBILE_PREFIXES);
     let rest = scramble(i, 100_000_000);
     let phone = Phone::parse(&format!("{prefix}{rest:08}"))?;
     let tier = Tier::ALL[(rng.below(100) as usize * Tier::ALL.len()) / 100];
@@ -78,16 +78,16 @@ pub(super) fn person(seed: u64, i: u64, stores: &[Store], today: NaiveDate) -> R
         address: Some(format!(
             "{}{}路{}号",
             store.city,
-            names::pick(&mut rng, names::STREETS),
+            vocabulary::pick(&mut rng, vocabulary::STREETS),
             1 + rng.below(300)
         )),
         dealer_id: Some(store.id),
         owner_id: None,
-        source: Some(names::pick(&mut rng, names::SOURCES).to_owned()),
+        source: Some(vocabulary::pick(&mut rng, vocabulary::SOURCES).to_owned()),
         tier: Some(tier),
         tags: Vec::new(),
         needs: Needs {
-            general: vec![names::pick(&mut rng, names::NEEDS).to_owned()],
+            general: vec![vocabulary::pick(&mut rng, vocabulary::NEEDS).to_owned()],
             ..Needs::default()
         },
     };
@@ -110,8 +110,9 @@ pub(super) fn person(seed: u64, i: u64, stores: &[Store], today: NaiveDate) -> R
 
 /// Car number `k` (two per customer number, so distinct for every car).
 fn car(rng: &mut Rng, k: u64, store: &Store, today: NaiveDate) -> Result<VehicleFields> {
-    let (wmi, brand, models) = names::MAKES[rng.below(names::MAKES.len() as u64) as usize];
-    let model = names::pick(rng, models);
+    let (wmi, brand, models) =
+        vocabulary::MAKES[rng.below(vocabulary::MAKES.len() as u64) as usize];
+    let model = vocabulary::pick(rng, models);
     let vds: String = (0..5)
         .map(|_| VIN_CHARS[rng.below(VIN_CHARS.len() as u64) as usize] as char)
         .collect();
@@ -141,8 +142,8 @@ fn car(rng: &mut Rng, k: u64, store: &Store, today: NaiveDate) -> Result<Vehicle
         plate: Some(Plate::parse(&plate)?),
         brand: Some(brand.into()),
         model: Some(model.into()),
-        trim: Some(names::pick(rng, names::TRIMS).into()),
-        color: Some(names::pick(rng, names::COLORS).into()),
+        trim: Some(vocabulary::pick(rng, vocabulary::TRIMS).into()),
+        color: Some(vocabulary::pick(rng, vocabulary::COLORS).into()),
         purchased_on: Some(purchased),
         delivered_on: purchased.checked_add_days(Days::new(3)),
         registered_on: purchased.checked_add_days(Days::new(10)),

@@ -4,7 +4,7 @@
 use csv::StringRecord;
 
 use super::ImportKind;
-use super::sheet::Table;
+use super::read_file::Table;
 use crate::{AppError, Result};
 
 /// A field an import row can fill. One list for both kinds: the alias

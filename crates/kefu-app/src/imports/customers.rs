@@ -13,7 +13,7 @@ use kefu_store::{Conn, PageRequest};
 use super::Plan;
 use super::columns::{Field, Layout};
 use super::lookups::Dealers;
-use super::sheet::Table;
+use super::read_file::Table;
 use super::values;
 use crate::Result;
 use crate::customers::CustomerInput;

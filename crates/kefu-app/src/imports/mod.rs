@@ -10,7 +10,7 @@
 mod columns;
 mod customers;
 mod lookups;
-mod sheet;
+mod read_file;
 mod values;
 mod vehicles;
 mod workbook;
@@ -30,7 +30,7 @@ use utoipa::ToSchema;
 use crate::work::Work;
 use crate::{Actor, App, Result};
 
-pub use sheet::MAX_ROWS;
+pub use read_file::MAX_ROWS;
 pub use workbook::{MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED_BYTES};
 
 /// Rows written between two progress reports.
@@ -169,7 +169,7 @@ pub async fn import(
     if let Some(who) = who {
         who.require(Permission::Import)?;
     }
-    let table = sheet::read(format, data)?;
+    let table = read_file::read(format, data)?;
     let layout = columns::Layout::new(kind, &table)?;
     let scope = who.map_or(Scope::Group, Actor::scope);
     let now = app.now();

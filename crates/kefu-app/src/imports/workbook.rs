@@ -14,7 +14,7 @@ use calamine::{DataRef, Reader, Xlsx, open_workbook_from_rs};
 use csv::StringRecord;
 
 use super::MAX_ROWS;
-use super::sheet::{Row, Table, cell_text, is_blank, too_many_rows};
+use super::read_file::{Row, Table, cell_text, is_blank, too_many_rows};
 use crate::{AppError, Result};
 
 /// The most the parts of one workbook may unpack to, all together.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use kefu_core::org::Scope;
 use kefu_core::tickets::Ticket;
 use kefu_store::Conn;
-use kefu_store::emails::{self, PendingEmail};
+use kefu_store::mail::{self as outbox, PendingEmail};
 use kefu_store::org::users;
 use kefu_store::outbox::Outbox;
 use lettre::message::{Mailbox, Message, header::ContentType};
@@ -47,7 +47,7 @@ pub(crate) async fn enqueue(
             .await?
             .and_then(|u| u.fields.email)
         {
-            emails::enqueue(tx, *id, &to, &subject, &body, now).await?;
+            outbox::enqueue(tx, *id, &to, &subject, &body, now).await?;
         }
     }
     Ok(())
@@ -83,7 +83,7 @@ pub async fn send_due(app: &App, now: DateTime<Utc>) -> Result<usize> {
     let mut total = 0;
     loop {
         let mut tx = app.store.begin().await?;
-        let due = emails::claim(&mut tx, now, now + LEASE, BATCH).await?;
+        let due = outbox::claim(&mut tx, now, now + LEASE, BATCH).await?;
         commit(tx).await?;
         let n = due.len();
         for e in due {

@@ -14,7 +14,7 @@ use kefu_store::{Conn, tickets};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::group::{self, Opening};
+use super::group_commit::{self, Opening};
 use crate::sla::PlacePlan;
 use crate::{Actor, App, AppError, Result};
 
@@ -52,7 +52,7 @@ pub async fn create(app: &App, who: &Actor, input: TicketInput) -> Result<super:
         let mut conn = app.store.read().await?;
         prepare(&mut conn, app, who, &draft, now).await?
     };
-    group::open(
+    group_commit::open(
         app,
         Opening {
             who: who.clone(),

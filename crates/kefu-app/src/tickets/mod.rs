@@ -1,11 +1,11 @@
 //! Work orders: open one, move it through triage, read it and its events.
 
 mod create;
-mod group;
+mod group_commit;
 mod moves;
 
 pub use create::{TicketInput, create};
-pub use group::Openings;
+pub use group_commit::Openings;
 pub use moves::{Action, CALLBACK_ATTEMPTS, act, moves_for};
 
 use std::collections::HashMap;

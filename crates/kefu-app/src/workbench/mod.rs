@@ -1,9 +1,9 @@
 //! What the workbench pages read besides single records: each person's
 //! queues on the home page, and the names a page mentions by id.
 
-mod sheet;
+mod order_page;
 
-pub use sheet::{Sheet, TIMELINE_EVENTS, sheet};
+pub use order_page::{Sheet, TIMELINE_EVENTS, sheet};
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use kefu_core::org::Permission;
 use kefu_core::tickets::Ticket;
-use kefu_store::names::{Named, names};
+use kefu_store::names_by_id::{Named, names};
 use kefu_store::tickets::{self, DueClock, TicketFilter};
 use kefu_store::{Conn, PageRequest};
 

@@ -4,7 +4,7 @@
 use chinese_holiday::DayKind::{NormalHoliday, NormalWorkday};
 use chrono::{Datelike, NaiveDate};
 
-use crate::words::word_enum;
+use crate::word_enum::word_enum;
 
 word_enum!(
     /// Whose official holidays a calendar follows (`public_holidays`).

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Phone;
-use crate::words::word_enum;
+use crate::word_enum::word_enum;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Customer {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::{EscalationTarget, Policy};
 use crate::calendar::Calendar;
 use crate::timers::Timer;
-use crate::words::word_enum;
+use crate::word_enum::word_enum;
 
 word_enum!(
     ClockKind, "kind", "invalid_clock_kind" {

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use crate::customers::Tier;
 use crate::tickets::{Category, Channel, Level, Priority};
-use crate::words::word_enum;
+use crate::word_enum::word_enum;
 
 word_enum!(
     /// Who an escalation step goes to.

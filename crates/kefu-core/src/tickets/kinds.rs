@@ -1,6 +1,6 @@
 //! The words a work order is described with.
 
-use crate::words::word_enum;
+use crate::word_enum::word_enum;
 
 word_enum!(
     /// Where the customer reached the centre.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use kefu_core::org::User;
 
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Result, row};
+use crate::{Conn, Result, columns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -41,7 +41,7 @@ pub async fn insert(
     .bind(expires_at.timestamp_millis())
     .fetch_one(tx)
     .await?;
-    row::i64_(&r, "id")
+    columns::i64_(&r, "id")
 }
 
 /// The active user a live token belongs to: not revoked, not expired, and the
@@ -67,9 +67,9 @@ pub async fn user_for(
         .bind(now.timestamp_millis());
     match q.query().fetch_optional(conn).await? {
         Some(r) => Ok(Some(Verified {
-            token_id: row::i64_(&r, "token_id")?,
-            expires_at: row::instant(&r, "token_expires_at")?,
-            auth_version: row::i64_(&r, "auth_version")?,
+            token_id: columns::i64_(&r, "token_id")?,
+            expires_at: columns::instant(&r, "token_expires_at")?,
+            auth_version: columns::i64_(&r, "auth_version")?,
             user: crate::org::users::from_row(&r)?,
         })),
         None => Ok(None),
@@ -91,7 +91,7 @@ pub async fn auth_version(conn: &mut Conn) -> Result<i64> {
     let r = sqlx::query("SELECT n FROM auth_version WHERE id = 1")
         .fetch_one(conn)
         .await?;
-    row::i64_(&r, "n")
+    columns::i64_(&r, "n")
 }
 
 pub async fn revoke(tx: &mut Conn, token_id: i64, now: DateTime<Utc>) -> Result<bool> {

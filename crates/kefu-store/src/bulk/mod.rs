@@ -206,8 +206,8 @@ pub async fn secondary_indexes(conn: &mut Conn, tables: &[&str]) -> Result<Vec<S
         .map(|r| {
             // Names come from the catalogue, never from a user.
             Ok(SetAside {
-                drop: format!("DROP INDEX {}", crate::row::text(r, "name")?),
-                make: crate::row::text(r, "def")?,
+                drop: format!("DROP INDEX {}", crate::columns::text(r, "name")?),
+                make: crate::columns::text(r, "def")?,
             })
         })
         .collect()
@@ -228,8 +228,11 @@ pub async fn foreign_keys(conn: &mut Conn, tables: &[&str]) -> Result<Vec<SetAsi
     let rows = q.query().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            let (table, name) = (crate::row::text(r, "tbl")?, crate::row::text(r, "name")?);
-            let def = crate::row::text(r, "def")?;
+            let (table, name) = (
+                crate::columns::text(r, "tbl")?,
+                crate::columns::text(r, "name")?,
+            );
+            let def = crate::columns::text(r, "def")?;
             Ok(SetAside {
                 drop: format!("ALTER TABLE \"{table}\" DROP CONSTRAINT \"{name}\""),
                 make: format!("ALTER TABLE \"{table}\" ADD CONSTRAINT \"{name}\" {def}"),

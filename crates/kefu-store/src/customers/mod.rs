@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 use crate::bulk::{self, Table, reserve_ids};
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "c.id, c.kind, c.name, c.phone, c.other_phones, c.wechat, c.gender, c.birthday, c.address, \
     c.dealer_id, c.owner_id, c.source, c.tier, c.tags, c.needs, c.created_at, c.updated_at, \
@@ -25,19 +25,19 @@ pub async fn insert(tx: &mut Conn, f: &CustomerFields, now: DateTime<Utc>) -> Re
     .bind(f.phone.as_str().to_owned())
     .bind(f.wechat.clone())
     .bind(f.gender.map(|g| g.as_str()))
-    .bind(row::date_text(f.birthday))
+    .bind(columns::date_text(f.birthday))
     .bind(f.address.clone())
     .bind(f.dealer_id)
     .bind(f.owner_id)
     .bind(f.source.clone())
     .bind(f.tier.map(|t| t.as_str()))
-    .bind(row::to_json(&f.tags))
-    .bind(row::to_json(&f.needs))
+    .bind(columns::to_json(&f.tags))
+    .bind(columns::to_json(&f.needs))
     .bind(now.timestamp_millis())
     .bind(phones_json(f))
     .fetch_one(&mut *tx)
     .await?;
-    let id = row::i64_(&r, "id")?;
+    let id = columns::i64_(&r, "id")?;
     insert_phones(tx, id, f).await?;
     Ok(Customer {
         id,
@@ -68,10 +68,11 @@ pub async fn insert_many(
             v.put(*id).put(f.kind.as_str()).put(&f.name);
             v.put(f.phone.as_str()).put(phones_json(f));
             v.put(&f.wechat).put(f.gender.map(|g| g.as_str()));
-            v.put(row::date_text(f.birthday)).put(&f.address);
+            v.put(columns::date_text(f.birthday)).put(&f.address);
             v.put(f.dealer_id).put(f.owner_id);
             v.put(&f.source).put(f.tier.map(|t| t.as_str()));
-            v.put(row::to_json(&f.tags)).put(row::to_json(&f.needs));
+            v.put(columns::to_json(&f.tags))
+                .put(columns::to_json(&f.needs));
             v.put(at).put(at);
         },
     )
@@ -114,14 +115,14 @@ pub async fn update(
     .bind(f.phone.as_str().to_owned())
     .bind(f.wechat.clone())
     .bind(f.gender.map(|g| g.as_str()))
-    .bind(row::date_text(f.birthday))
+    .bind(columns::date_text(f.birthday))
     .bind(f.address.clone())
     .bind(f.dealer_id)
     .bind(f.owner_id)
     .bind(f.source.clone())
     .bind(f.tier.map(|t| t.as_str()))
-    .bind(row::to_json(&f.tags))
-    .bind(row::to_json(&f.needs))
+    .bind(columns::to_json(&f.tags))
+    .bind(columns::to_json(&f.needs))
     .bind(now.timestamp_millis())
     .bind(id)
     .bind(phones_json(f))
@@ -139,7 +140,7 @@ pub async fn update(
 }
 
 fn phones_json(f: &CustomerFields) -> String {
-    row::to_json(&f.other_phones.iter().map(Phone::as_str).collect::<Vec<_>>())
+    columns::to_json(&f.other_phones.iter().map(Phone::as_str).collect::<Vec<_>>())
 }
 
 async fn insert_phones(tx: &mut Conn, id: i64, f: &CustomerFields) -> Result<()> {
@@ -265,10 +266,10 @@ pub async fn by_phones(conn: &mut Conn, scope: Scope, phones: &[&str]) -> Result
         q.push(" ORDER BY c.id");
         for r in q.query().fetch_all(&mut *conn).await? {
             found.push((
-                row::text(&r, "phone")?,
-                row::i64_(&r, "id")?,
-                row::opt_i64(&r, "dealer_id")?,
-                row::text(&r, "name")?,
+                columns::text(&r, "phone")?,
+                columns::i64_(&r, "id")?,
+                columns::opt_i64(&r, "dealer_id")?,
+                columns::text(&r, "name")?,
             ));
         }
     }
@@ -314,38 +315,38 @@ pub(crate) fn scoped(q: &mut Sql, scope: Scope) {
 
 fn from_row(r: &AnyRow) -> Result<Customer> {
     Ok(Customer {
-        id: row::i64_(r, "id")?,
+        id: columns::i64_(r, "id")?,
         fields: CustomerFields {
-            kind: row::parsed(r, "kind", CustomerKind::parse)?,
-            name: row::text(r, "name")?,
-            phone: row::parsed(r, "phone", Phone::parse)?,
-            other_phones: row::json::<Vec<String>>(r, "other_phones")?
+            kind: columns::parsed(r, "kind", CustomerKind::parse)?,
+            name: columns::text(r, "name")?,
+            phone: columns::parsed(r, "phone", Phone::parse)?,
+            other_phones: columns::json::<Vec<String>>(r, "other_phones")?
                 .iter()
                 .map(|p| Phone::parse(p))
                 .collect::<Result<_, _>>()
                 .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?,
-            wechat: row::opt_text(r, "wechat")?,
-            gender: row::opt_text(r, "gender")?
+            wechat: columns::opt_text(r, "wechat")?,
+            gender: columns::opt_text(r, "gender")?
                 .map(|g| Gender::parse(&g))
                 .transpose()
                 .ok()
                 .flatten(),
-            birthday: row::opt_date(r, "birthday")?,
-            address: row::opt_text(r, "address")?,
-            dealer_id: row::opt_i64(r, "dealer_id")?,
-            owner_id: row::opt_i64(r, "owner_id")?,
-            source: row::opt_text(r, "source")?,
-            tier: row::opt_text(r, "tier")?
+            birthday: columns::opt_date(r, "birthday")?,
+            address: columns::opt_text(r, "address")?,
+            dealer_id: columns::opt_i64(r, "dealer_id")?,
+            owner_id: columns::opt_i64(r, "owner_id")?,
+            source: columns::opt_text(r, "source")?,
+            tier: columns::opt_text(r, "tier")?
                 .map(|t| Tier::parse(&t))
                 .transpose()
                 .ok()
                 .flatten(),
-            tags: row::json(r, "tags")?,
-            needs: row::json::<Needs>(r, "needs")?,
+            tags: columns::json(r, "tags")?,
+            needs: columns::json::<Needs>(r, "needs")?,
         },
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
-        deleted_at: row::opt_instant(r, "deleted_at")?,
-        deleted_reason: row::opt_text(r, "deleted_reason")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
+        deleted_at: columns::opt_instant(r, "deleted_at")?,
+        deleted_reason: columns::opt_text(r, "deleted_reason")?,
     })
 }

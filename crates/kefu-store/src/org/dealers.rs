@@ -5,7 +5,7 @@ use kefu_core::org::{Dealer, DealerFields};
 use sqlx::any::AnyRow;
 
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str =
     "id, code, name, region, timezone, calendar_id, active, created_at, updated_at";
@@ -91,16 +91,16 @@ pub async fn list(
 
 fn from_row(r: &AnyRow) -> Result<Dealer> {
     Ok(Dealer {
-        id: row::i64_(r, "id")?,
+        id: columns::i64_(r, "id")?,
         fields: DealerFields {
-            code: row::text(r, "code")?,
-            name: row::text(r, "name")?,
-            region: row::opt_text(r, "region")?,
-            timezone: row::text(r, "timezone")?,
-            calendar_id: row::opt_i64(r, "calendar_id")?,
-            active: row::flag(r, "active")?,
+            code: columns::text(r, "code")?,
+            name: columns::text(r, "name")?,
+            region: columns::opt_text(r, "region")?,
+            timezone: columns::text(r, "timezone")?,
+            calendar_id: columns::opt_i64(r, "calendar_id")?,
+            active: columns::flag(r, "active")?,
         },
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
     })
 }

@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "id, code, name, head_id, vp_id, calendar_id, active, created_at, updated_at";
 
@@ -117,9 +117,9 @@ async fn with_liaisons(conn: &mut Conn, rows: Vec<AnyRow>) -> Result<Vec<Departm
     let mut by_dept: HashMap<i64, Vec<i64>> = HashMap::new();
     for r in q.query().fetch_all(conn).await? {
         by_dept
-            .entry(row::i64_(&r, "department_id")?)
+            .entry(columns::i64_(&r, "department_id")?)
             .or_default()
-            .push(row::i64_(&r, "user_id")?);
+            .push(columns::i64_(&r, "user_id")?);
     }
     for d in &mut depts {
         d.fields.liaison_ids = by_dept.remove(&d.id).unwrap_or_default();
@@ -129,17 +129,17 @@ async fn with_liaisons(conn: &mut Conn, rows: Vec<AnyRow>) -> Result<Vec<Departm
 
 fn from_row(r: &AnyRow) -> Result<Department> {
     Ok(Department {
-        id: row::i64_(r, "id")?,
+        id: columns::i64_(r, "id")?,
         fields: DepartmentFields {
-            code: row::text(r, "code")?,
-            name: row::text(r, "name")?,
-            head_id: row::opt_i64(r, "head_id")?,
-            vp_id: row::opt_i64(r, "vp_id")?,
+            code: columns::text(r, "code")?,
+            name: columns::text(r, "name")?,
+            head_id: columns::opt_i64(r, "head_id")?,
+            vp_id: columns::opt_i64(r, "vp_id")?,
             liaison_ids: Vec::new(),
-            calendar_id: row::opt_i64(r, "calendar_id")?,
-            active: row::flag(r, "active")?,
+            calendar_id: columns::opt_i64(r, "calendar_id")?,
+            active: columns::flag(r, "active")?,
         },
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
     })
 }

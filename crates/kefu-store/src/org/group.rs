@@ -7,7 +7,7 @@ use kefu_core::org::group::{self, GroupSettings};
 use kefu_core::tickets::number::NumberPrefix;
 
 use crate::sql::expect_one;
-use crate::{Conn, Result, StoreError, row};
+use crate::{Conn, Result, StoreError, columns};
 
 /// The settings as stored, and the settings counter read with them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +27,11 @@ pub async fn get(conn: &mut Conn) -> Result<Stored> {
     .await?;
     Ok(Stored {
         settings: GroupSettings {
-            timezone: row::parsed(&r, "timezone", group::timezone)?,
-            number_prefix: row::parsed(&r, "number_prefix", NumberPrefix::parse)?,
+            timezone: columns::parsed(&r, "timezone", group::timezone)?,
+            number_prefix: columns::parsed(&r, "number_prefix", NumberPrefix::parse)?,
         },
-        updated_at: row::instant(&r, "updated_at")?,
-        version: row::i64_(&r, "version")?,
+        updated_at: columns::instant(&r, "updated_at")?,
+        version: columns::i64_(&r, "version")?,
     })
 }
 
@@ -59,7 +59,7 @@ pub async fn version(conn: &mut Conn) -> Result<i64> {
     let r = sqlx::query("SELECT n FROM settings_version WHERE id = 1")
         .fetch_one(conn)
         .await?;
-    row::i64_(&r, "n")
+    columns::i64_(&r, "n")
 }
 
 /// The time zone of a dealer, if there is one by this id, and the settings
@@ -72,5 +72,8 @@ pub async fn dealer_zone(conn: &mut Conn, dealer_id: Option<i64>) -> Result<(Opt
     .bind(dealer_id)
     .fetch_one(conn)
     .await?;
-    Ok((row::opt_text(&r, "timezone")?, row::i64_(&r, "version")?))
+    Ok((
+        columns::opt_text(&r, "timezone")?,
+        columns::i64_(&r, "version")?,
+    ))
 }

@@ -6,7 +6,7 @@ use kefu_core::org::{Role, Scope, User, UserFields};
 use sqlx::any::AnyRow;
 
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "id, username, display_name, role, dealer_id, department_id, email, active, created_at, updated_at";
 
@@ -104,7 +104,7 @@ pub async fn credentials(conn: &mut Conn, username: &str) -> Result<Option<(User
         .push(", password_hash FROM users WHERE username = ")
         .bind(username.to_owned());
     match q.query().fetch_optional(conn).await? {
-        Some(r) => Ok(Some((from_row(&r)?, row::text(&r, "password_hash")?))),
+        Some(r) => Ok(Some((from_row(&r)?, columns::text(&r, "password_hash")?))),
         None => Ok(None),
     }
 }
@@ -152,7 +152,7 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
     let r = sqlx::query("SELECT count(*) AS n FROM users")
         .fetch_one(conn)
         .await?;
-    row::i64_(&r, "n")
+    columns::i64_(&r, "n")
 }
 
 fn scoped(q: &mut Sql, scope: Scope) {
@@ -170,17 +170,17 @@ fn scoped(q: &mut Sql, scope: Scope) {
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<User> {
     Ok(User {
-        id: row::i64_(r, "id")?,
+        id: columns::i64_(r, "id")?,
         fields: UserFields {
-            username: row::text(r, "username")?,
-            display_name: row::text(r, "display_name")?,
-            role: row::parsed(r, "role", Role::parse)?,
-            dealer_id: row::opt_i64(r, "dealer_id")?,
-            department_id: row::opt_i64(r, "department_id")?,
-            email: row::opt_text(r, "email")?,
-            active: row::flag(r, "active")?,
+            username: columns::text(r, "username")?,
+            display_name: columns::text(r, "display_name")?,
+            role: columns::parsed(r, "role", Role::parse)?,
+            dealer_id: columns::opt_i64(r, "dealer_id")?,
+            department_id: columns::opt_i64(r, "department_id")?,
+            email: columns::opt_text(r, "email")?,
+            active: columns::flag(r, "active")?,
         },
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
     })
 }

@@ -9,7 +9,7 @@ use kefu_core::timers::Timer;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Conn, Dialect, Result, StoreError, row};
+use crate::{Conn, Dialect, Result, StoreError, columns};
 
 /// Where the clocks of an order are counted.
 pub use kefu_core::sla::ClockPlace as Place;
@@ -123,7 +123,7 @@ pub(crate) fn json_of_order(d: Dialect) -> String {
 
 /// The clocks of [`json_of_order`], from the column `col` of `r`.
 pub(crate) fn from_json(r: &AnyRow, col: &str) -> Result<Vec<Clock>> {
-    row::json::<Vec<crate::timers::Stored>>(r, col)?
+    columns::json::<Vec<crate::timers::Stored>>(r, col)?
         .into_iter()
         .map(|s| clock(&s.timer()?))
         .collect()

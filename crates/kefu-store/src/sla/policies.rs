@@ -6,7 +6,7 @@ use kefu_core::sla::{EscalationStep, Policy, PolicyMatch};
 use sqlx::any::AnyRow;
 
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "id, name, calendar_id, rank, match, response_minutes, resolution_minutes, \
     warning_percent, escalations, callback_attempts, callback_spacing_minutes, active";
@@ -18,7 +18,7 @@ fn bind_fields(q: &mut Sql, p: &Policy) {
         .push(", ")
         .bind(p.rank);
     q.push(", ")
-        .bind(row::to_json(&p.matches))
+        .bind(columns::to_json(&p.matches))
         .push(", ")
         .bind(p.response_minutes);
     q.push(", ")
@@ -26,7 +26,7 @@ fn bind_fields(q: &mut Sql, p: &Policy) {
         .push(", ")
         .bind(p.warning_percent);
     q.push(", ")
-        .bind(row::to_json(&p.escalations))
+        .bind(columns::to_json(&p.escalations))
         .push(", ")
         .bind(p.callback_attempts);
     q.push(", ")
@@ -49,7 +49,7 @@ pub async fn insert(tx: &mut Conn, p: &Policy, now: DateTime<Utc>) -> Result<i64
         .bind(now.timestamp_millis());
     q.push(") RETURNING id");
     let r = q.query().fetch_one(tx).await?;
-    row::i64_(&r, "id")
+    columns::i64_(&r, "id")
 }
 
 pub async fn update(tx: &mut Conn, p: &Policy, now: DateTime<Utc>) -> Result<bool> {
@@ -107,22 +107,22 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
     let r = sqlx::query("SELECT count(*) AS n FROM sla_policies")
         .fetch_one(conn)
         .await?;
-    row::i64_(&r, "n")
+    columns::i64_(&r, "n")
 }
 
 fn from_row(r: &AnyRow) -> Result<Policy> {
     Ok(Policy {
-        id: row::i64_(r, "id")?,
-        name: row::text(r, "name")?,
-        calendar_id: row::opt_i64(r, "calendar_id")?,
-        rank: row::i64_(r, "rank")?,
-        matches: row::json::<PolicyMatch>(r, "match")?,
-        response_minutes: row::opt_i64(r, "response_minutes")?,
-        resolution_minutes: row::opt_i64(r, "resolution_minutes")?,
-        warning_percent: row::i64_(r, "warning_percent")?,
-        escalations: row::json::<Vec<EscalationStep>>(r, "escalations")?,
-        callback_attempts: row::i64_(r, "callback_attempts")?,
-        callback_spacing_minutes: row::i64_(r, "callback_spacing_minutes")?,
-        active: row::flag(r, "active")?,
+        id: columns::i64_(r, "id")?,
+        name: columns::text(r, "name")?,
+        calendar_id: columns::opt_i64(r, "calendar_id")?,
+        rank: columns::i64_(r, "rank")?,
+        matches: columns::json::<PolicyMatch>(r, "match")?,
+        response_minutes: columns::opt_i64(r, "response_minutes")?,
+        resolution_minutes: columns::opt_i64(r, "resolution_minutes")?,
+        warning_percent: columns::i64_(r, "warning_percent")?,
+        escalations: columns::json::<Vec<EscalationStep>>(r, "escalations")?,
+        callback_attempts: columns::i64_(r, "callback_attempts")?,
+        callback_spacing_minutes: columns::i64_(r, "callback_spacing_minutes")?,
+        active: columns::flag(r, "active")?,
     })
 }

@@ -5,7 +5,7 @@ use kefu_core::tickets::TicketEvent;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 pub async fn insert_event(
     tx: &mut Conn,
@@ -27,7 +27,7 @@ pub async fn insert_event(
     .fetch_one(tx)
     .await?;
     Ok(TicketEvent {
-        id: row::i64_(&r, "id")?,
+        id: columns::i64_(&r, "id")?,
         ticket_id,
         kind: kind.to_owned(),
         at,
@@ -74,11 +74,11 @@ pub async fn list_events(
 
 fn from_row(r: &AnyRow) -> Result<TicketEvent> {
     Ok(TicketEvent {
-        id: row::i64_(r, "id")?,
-        ticket_id: row::i64_(r, "ticket_id")?,
-        kind: row::text(r, "kind")?,
-        at: row::instant(r, "at")?,
-        actor_id: row::opt_i64(r, "actor_id")?,
-        data: row::json(r, "data")?,
+        id: columns::i64_(r, "id")?,
+        ticket_id: columns::i64_(r, "ticket_id")?,
+        kind: columns::text(r, "kind")?,
+        at: columns::instant(r, "at")?,
+        actor_id: columns::opt_i64(r, "actor_id")?,
+        data: columns::json(r, "data")?,
     })
 }

@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 
 use crate::bulk::{Rows, Values};
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Dialect, Page, PageRequest, Result, row};
+use crate::{Conn, Dialect, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "t.id, t.number, t.customer_id, t.vehicle_id, t.dealer_id, t.department_id, \
     t.assignee_id, t.channel, t.category, t.priority, t.subject, t.description, t.status, t.level, \
@@ -33,7 +33,7 @@ pub async fn next_numbers(tx: &mut Conn, day: &str, count: i64) -> Result<i64> {
     .bind(count)
     .fetch_one(tx)
     .await?;
-    row::i64_(&r, "last")
+    columns::i64_(&r, "last")
 }
 
 /// Store many orders whose ids were reserved with
@@ -277,11 +277,11 @@ pub async fn due(
         q.push(" ORDER BY c.due_at, c.id LIMIT ").bind(limit);
         for r in q.query().fetch_all(&mut *conn).await? {
             let clock = DueClock {
-                kind: row::text(&r, "clock_kind")?,
-                due_at: row::instant(&r, "clock_due")?,
-                breached: row::flag(&r, "clock_breached")?,
+                kind: columns::text(&r, "clock_kind")?,
+                due_at: columns::instant(&r, "clock_due")?,
+                breached: columns::flag(&r, "clock_breached")?,
             };
-            found.push((row::i64_(&r, "clock_id")?, from_row(&r)?, clock));
+            found.push((columns::i64_(&r, "clock_id")?, from_row(&r)?, clock));
         }
     }
     found.sort_by_key(|(id, _, c)| (c.due_at, *id));
@@ -317,11 +317,11 @@ pub async fn awaiting_callback(
     rows.iter()
         .map(|r| {
             let t = from_row(r)?;
-            let due_at = match row::opt_i64(r, "clock_due")? {
-                Some(ms) => row::from_millis(ms)?,
+            let due_at = match columns::opt_i64(r, "clock_due")? {
+                Some(ms) => columns::from_millis(ms)?,
                 None => t.resolved_at.unwrap_or(t.updated_at),
             };
-            let breached = row::opt_i64(r, "clock_breached")?.unwrap_or(0) == 1;
+            let breached = columns::opt_i64(r, "clock_breached")?.unwrap_or(0) == 1;
             Ok((
                 t,
                 DueClock {
@@ -357,31 +357,31 @@ fn scoped(q: &mut Sql, scope: Scope) {
 
 fn from_row(r: &AnyRow) -> Result<Ticket> {
     Ok(Ticket {
-        id: row::i64_(r, "id")?,
-        number: row::text(r, "number")?,
-        customer_id: row::i64_(r, "customer_id")?,
-        vehicle_id: row::opt_i64(r, "vehicle_id")?,
-        dealer_id: row::opt_i64(r, "dealer_id")?,
-        department_id: row::opt_i64(r, "department_id")?,
-        assignee_id: row::opt_i64(r, "assignee_id")?,
-        channel: row::parsed(r, "channel", Channel::parse)?,
-        category: row::parsed(r, "category", Category::parse)?,
-        priority: row::parsed(r, "priority", Priority::parse)?,
-        subject: row::text(r, "subject")?,
-        description: row::opt_text(r, "description")?,
-        status: row::parsed(r, "status", Status::parse)?,
-        level: row::parsed(r, "level", Level::parse)?,
-        before_wait: row::opt_text(r, "before_wait")?.and_then(|s| Status::parse(&s).ok()),
-        received_at: row::instant(r, "received_at")?,
-        created_by: row::opt_i64(r, "created_by")?,
-        resolution: row::opt_text(r, "resolution")?,
-        close_reason: row::opt_text(r, "close_reason")?,
-        satisfaction: row::opt_i64(r, "satisfaction")?,
-        callback_attempts: row::i64_(r, "callback_attempts")?,
-        policy_id: row::opt_i64(r, "policy_id")?,
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
-        resolved_at: row::opt_instant(r, "resolved_at")?,
-        closed_at: row::opt_instant(r, "closed_at")?,
+        id: columns::i64_(r, "id")?,
+        number: columns::text(r, "number")?,
+        customer_id: columns::i64_(r, "customer_id")?,
+        vehicle_id: columns::opt_i64(r, "vehicle_id")?,
+        dealer_id: columns::opt_i64(r, "dealer_id")?,
+        department_id: columns::opt_i64(r, "department_id")?,
+        assignee_id: columns::opt_i64(r, "assignee_id")?,
+        channel: columns::parsed(r, "channel", Channel::parse)?,
+        category: columns::parsed(r, "category", Category::parse)?,
+        priority: columns::parsed(r, "priority", Priority::parse)?,
+        subject: columns::text(r, "subject")?,
+        description: columns::opt_text(r, "description")?,
+        status: columns::parsed(r, "status", Status::parse)?,
+        level: columns::parsed(r, "level", Level::parse)?,
+        before_wait: columns::opt_text(r, "before_wait")?.and_then(|s| Status::parse(&s).ok()),
+        received_at: columns::instant(r, "received_at")?,
+        created_by: columns::opt_i64(r, "created_by")?,
+        resolution: columns::opt_text(r, "resolution")?,
+        close_reason: columns::opt_text(r, "close_reason")?,
+        satisfaction: columns::opt_i64(r, "satisfaction")?,
+        callback_attempts: columns::i64_(r, "callback_attempts")?,
+        policy_id: columns::opt_i64(r, "policy_id")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
+        resolved_at: columns::opt_instant(r, "resolved_at")?,
+        closed_at: columns::opt_instant(r, "closed_at")?,
     })
 }

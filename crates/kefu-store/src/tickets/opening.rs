@@ -6,7 +6,7 @@ use kefu_core::customers::Tier;
 use kefu_core::org::Scope;
 
 use crate::sql::Sql;
-use crate::{Conn, Result, row};
+use crate::{Conn, Result, columns};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpeningFacts {
@@ -49,16 +49,16 @@ pub async fn opening_facts(
     let Some(r) = q.query().fetch_optional(conn).await? else {
         return Ok(None);
     };
-    let dealer = row::opt_i64(&r, "dealer")?;
+    let dealer = columns::opt_i64(&r, "dealer")?;
     Ok(Some(OpeningFacts {
-        customer_dealer_id: row::opt_i64(&r, "customer_dealer")?,
-        tier: row::opt_text(&r, "tier")?.and_then(|t| Tier::parse(&t).ok()),
-        car_owner: row::opt_i64(&r, "car_owner")?,
+        customer_dealer_id: columns::opt_i64(&r, "customer_dealer")?,
+        tier: columns::opt_text(&r, "tier")?.and_then(|t| Tier::parse(&t).ok()),
+        car_owner: columns::opt_i64(&r, "car_owner")?,
         dealer: match dealer {
-            Some(id) => Some((id, row::opt_i64(&r, "dealer_calendar")?)),
+            Some(id) => Some((id, columns::opt_i64(&r, "dealer_calendar")?)),
             None => None,
         },
-        settings_version: row::opt_i64(&r, "settings")?.unwrap_or_default(),
+        settings_version: columns::opt_i64(&r, "settings")?.unwrap_or_default(),
     }))
 }
 
@@ -91,9 +91,9 @@ pub async fn place_facts(
         );
     let r = q.query().fetch_one(conn).await?;
     Ok(PlaceFacts {
-        tier: row::opt_text(&r, "tier")?.and_then(|t| Tier::parse(&t).ok()),
-        dealer_calendar: row::opt_i64(&r, "dealer_calendar")?,
-        department_calendar: row::opt_i64(&r, "department_calendar")?,
-        settings_version: row::opt_i64(&r, "settings")?.unwrap_or_default(),
+        tier: columns::opt_text(&r, "tier")?.and_then(|t| Tier::parse(&t).ok()),
+        dealer_calendar: columns::opt_i64(&r, "dealer_calendar")?,
+        department_calendar: columns::opt_i64(&r, "department_calendar")?,
+        settings_version: columns::opt_i64(&r, "settings")?.unwrap_or_default(),
     })
 }

@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 use crate::bulk::{self, Table, reserve_ids};
 use crate::sql::{Sql, expect_one};
-use crate::{Conn, Page, PageRequest, Result, row};
+use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "v.id, v.customer_id, v.vin, v.plate, v.brand, v.model, v.trim, v.color, \
     v.purchased_on, v.delivered_on, v.registered_on, v.manufactured_on, v.mileage_km, \
@@ -32,21 +32,21 @@ pub async fn insert(tx: &mut Conn, f: &VehicleFields, now: DateTime<Utc>) -> Res
     .bind(f.model.clone())
     .bind(f.trim.clone())
     .bind(f.color.clone())
-    .bind(row::date_text(f.purchased_on))
-    .bind(row::date_text(f.delivered_on))
-    .bind(row::date_text(f.registered_on))
-    .bind(row::date_text(f.manufactured_on))
+    .bind(columns::date_text(f.purchased_on))
+    .bind(columns::date_text(f.delivered_on))
+    .bind(columns::date_text(f.registered_on))
+    .bind(columns::date_text(f.manufactured_on))
     .bind(f.mileage_km)
-    .bind(row::date_text(f.mileage_read_on))
-    .bind(row::date_text(f.compulsory_insurance_expires_on))
-    .bind(row::date_text(f.commercial_insurance_expires_on))
+    .bind(columns::date_text(f.mileage_read_on))
+    .bind(columns::date_text(f.compulsory_insurance_expires_on))
+    .bind(columns::date_text(f.commercial_insurance_expires_on))
     .bind(f.dealer_id)
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
     .fetch_one(tx)
     .await?;
     Ok(Vehicle {
-        id: row::i64_(&r, "id")?,
+        id: columns::i64_(&r, "id")?,
         fields: f.clone(),
         created_at: now,
         updated_at: now,
@@ -75,13 +75,14 @@ pub async fn insert_many(
             v.put(f.vin.last6())
                 .put(f.plate.as_ref().map(|p| p.as_str()));
             v.put(&f.brand).put(&f.model).put(&f.trim).put(&f.color);
-            v.put(row::date_text(f.purchased_on))
-                .put(row::date_text(f.delivered_on))
-                .put(row::date_text(f.registered_on))
-                .put(row::date_text(f.manufactured_on));
-            v.put(f.mileage_km).put(row::date_text(f.mileage_read_on));
-            v.put(row::date_text(f.compulsory_insurance_expires_on))
-                .put(row::date_text(f.commercial_insurance_expires_on));
+            v.put(columns::date_text(f.purchased_on))
+                .put(columns::date_text(f.delivered_on))
+                .put(columns::date_text(f.registered_on))
+                .put(columns::date_text(f.manufactured_on));
+            v.put(f.mileage_km)
+                .put(columns::date_text(f.mileage_read_on));
+            v.put(columns::date_text(f.compulsory_insurance_expires_on))
+                .put(columns::date_text(f.commercial_insurance_expires_on));
             v.put(f.dealer_id).put(i64::from(f.active));
             v.put(at).put(at);
         },
@@ -106,14 +107,14 @@ pub async fn update(tx: &mut Conn, id: i64, f: &VehicleFields, now: DateTime<Utc
     .bind(f.model.clone())
     .bind(f.trim.clone())
     .bind(f.color.clone())
-    .bind(row::date_text(f.purchased_on))
-    .bind(row::date_text(f.delivered_on))
-    .bind(row::date_text(f.registered_on))
-    .bind(row::date_text(f.manufactured_on))
+    .bind(columns::date_text(f.purchased_on))
+    .bind(columns::date_text(f.delivered_on))
+    .bind(columns::date_text(f.registered_on))
+    .bind(columns::date_text(f.manufactured_on))
     .bind(f.mileage_km)
-    .bind(row::date_text(f.mileage_read_on))
-    .bind(row::date_text(f.compulsory_insurance_expires_on))
-    .bind(row::date_text(f.commercial_insurance_expires_on))
+    .bind(columns::date_text(f.mileage_read_on))
+    .bind(columns::date_text(f.compulsory_insurance_expires_on))
+    .bind(columns::date_text(f.commercial_insurance_expires_on))
     .bind(f.dealer_id)
     .bind(i64::from(f.active))
     .bind(now.timestamp_millis())
@@ -198,7 +199,7 @@ pub async fn existing_vins(conn: &mut Conn, vins: &[&str]) -> Result<Vec<String>
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| row::text(r, "vin"))
+        .map(|r| columns::text(r, "vin"))
         .collect()
 }
 
@@ -219,7 +220,7 @@ pub async fn existing_plates(conn: &mut Conn, plates: &[&str]) -> Result<Vec<Str
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| row::text(r, "plate"))
+        .map(|r| columns::text(r, "plate"))
         .collect()
 }
 
@@ -248,30 +249,36 @@ fn scoped(q: &mut Sql, scope: Scope) {
 
 fn from_row(r: &AnyRow) -> Result<Vehicle> {
     Ok(Vehicle {
-        id: row::i64_(r, "id")?,
+        id: columns::i64_(r, "id")?,
         fields: VehicleFields {
-            customer_id: row::i64_(r, "customer_id")?,
-            vin: row::parsed(r, "vin", Vin::parse)?,
-            plate: row::opt_text(r, "plate")?
+            customer_id: columns::i64_(r, "customer_id")?,
+            vin: columns::parsed(r, "vin", Vin::parse)?,
+            plate: columns::opt_text(r, "plate")?
                 .map(|p| Plate::parse(&p))
                 .transpose()
                 .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?,
-            brand: row::opt_text(r, "brand")?,
-            model: row::opt_text(r, "model")?,
-            trim: row::opt_text(r, "trim")?,
-            color: row::opt_text(r, "color")?,
-            purchased_on: row::opt_date(r, "purchased_on")?,
-            delivered_on: row::opt_date(r, "delivered_on")?,
-            registered_on: row::opt_date(r, "registered_on")?,
-            manufactured_on: row::opt_date(r, "manufactured_on")?,
-            mileage_km: row::opt_i64(r, "mileage_km")?,
-            mileage_read_on: row::opt_date(r, "mileage_read_on")?,
-            compulsory_insurance_expires_on: row::opt_date(r, "compulsory_insurance_expires_on")?,
-            commercial_insurance_expires_on: row::opt_date(r, "commercial_insurance_expires_on")?,
-            dealer_id: row::opt_i64(r, "dealer_id")?,
-            active: row::flag(r, "active")?,
+            brand: columns::opt_text(r, "brand")?,
+            model: columns::opt_text(r, "model")?,
+            trim: columns::opt_text(r, "trim")?,
+            color: columns::opt_text(r, "color")?,
+            purchased_on: columns::opt_date(r, "purchased_on")?,
+            delivered_on: columns::opt_date(r, "delivered_on")?,
+            registered_on: columns::opt_date(r, "registered_on")?,
+            manufactured_on: columns::opt_date(r, "manufactured_on")?,
+            mileage_km: columns::opt_i64(r, "mileage_km")?,
+            mileage_read_on: columns::opt_date(r, "mileage_read_on")?,
+            compulsory_insurance_expires_on: columns::opt_date(
+                r,
+                "compulsory_insurance_expires_on",
+            )?,
+            commercial_insurance_expires_on: columns::opt_date(
+                r,
+                "commercial_insurance_expires_on",
+            )?,
+            dealer_id: columns::opt_i64(r, "dealer_id")?,
+            active: columns::flag(r, "active")?,
         },
-        created_at: row::instant(r, "created_at")?,
-        updated_at: row::instant(r, "updated_at")?,
+        created_at: columns::instant(r, "created_at")?,
+        updated_at: columns::instant(r, "updated_at")?,
     })
 }

@@ -152,7 +152,7 @@ fn config(port: u16) -> AppConfig {
 
 async fn counts(t: &TestApp) -> (i64, i64) {
     let mut conn = t.app.store.read().await.unwrap();
-    kefu_store::emails::counts(&mut conn).await.unwrap()
+    kefu_store::mail::counts(&mut conn).await.unwrap()
 }
 
 async fn mails_a_breach(db: Db) {

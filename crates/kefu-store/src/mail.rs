@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use crate::outbox::{self, Outbox};
 use crate::sql::Sql;
-use crate::{Conn, Dialect, Result, row};
+use crate::{Conn, Dialect, Result, columns};
 
 pub async fn enqueue(
     tx: &mut Conn,
@@ -50,11 +50,11 @@ pub async fn claim(
     let mut out = Vec::new();
     for r in q.query().fetch_all(&mut *tx).await? {
         out.push(PendingEmail {
-            id: row::i64_(&r, "id")?,
-            to: row::text(&r, "to_addr")?,
-            subject: row::text(&r, "subject")?,
-            body: row::text(&r, "body")?,
-            attempts: row::i64_(&r, "attempts")?,
+            id: columns::i64_(&r, "id")?,
+            to: columns::text(&r, "to_addr")?,
+            subject: columns::text(&r, "subject")?,
+            body: columns::text(&r, "body")?,
+            attempts: columns::i64_(&r, "attempts")?,
         });
     }
     let ids: Vec<i64> = out.iter().map(|e| e.id).collect();

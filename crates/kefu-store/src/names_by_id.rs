@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::sql::Sql;
-use crate::{Conn, Result, bulk, row};
+use crate::{Conn, Result, bulk, columns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Named {
@@ -35,7 +35,7 @@ pub async fn names(conn: &mut Conn, kind: Named, ids: &[i64]) -> Result<HashMap<
         let mut q = Sql::new(kind.select());
         q.binds(chunk.iter().copied()).push(")");
         for r in q.query().fetch_all(&mut *conn).await? {
-            found.insert(row::i64_(&r, "id")?, row::text(&r, "name")?);
+            found.insert(columns::i64_(&r, "id")?, columns::text(&r, "name")?);
         }
     }
     Ok(found)
