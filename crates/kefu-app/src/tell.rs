@@ -30,6 +30,8 @@ pub(crate) struct Notice<'a> {
     pub ticket: Option<&'a Ticket>,
     pub data: &'a Value,
     pub reach: Reach,
+    /// The person whose act it was, if any: they are not told of it.
+    pub except: Option<i64>,
 }
 
 /// Tell `n`'s audience, in `work`'s transaction; returns who was told.
@@ -39,7 +41,8 @@ pub(crate) async fn tell(
     n: &Notice<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>> {
-    let people = resolve(work, &n.audience).await?;
+    let mut people = resolve(work, &n.audience).await?;
+    people.retain(|p| Some(*p) != n.except);
     let ticket_id = n.ticket.map(|t| t.id);
     if !people.is_empty() {
         notifications::insert(work, &people, ticket_id, n.kind, now, n.data).await?;

@@ -38,11 +38,13 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_timers"),
     migration!(10, "0010_schemas_agree"),
     migration!(11, "0011_group_settings"),
+    migration!(12, "0012_exact_clocks"),
+    migration!(13, "0013_customer_notes"),
 ];
 
 /// The schema version this binary writes and reads.
 /// The last migration's version.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 13;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

@@ -1,4 +1,5 @@
-//! Notifications for people: a clock's warning, breach or escalation.
+//! Notifications for people: a clock's warning, breach or escalation, work
+//! dispatched, escalated, assigned or reopened to them.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -13,13 +14,31 @@ pub struct Notification {
     pub id: i64,
     pub user_id: i64,
     pub ticket_id: Option<i64>,
-    /// `sla_warning`, `sla_breach`, `escalation`.
+    /// `sla_warning`, `sla_breach`, `escalation`, `callback_due`,
+    /// `dispatched`, `escalated`, `assigned`, `reopened`.
     pub kind: String,
     pub at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
+    /// The work order it is about, as it is now.
+    pub ticket: Option<AboutTicket>,
 }
+
+/// What a notice shows of its work order.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AboutTicket {
+    pub number: String,
+    pub subject: String,
+    /// The customer's name.
+    pub customer: String,
+}
+
+/// A notification with its order and customer.
+const SELECT: &str = "SELECT n.id, n.user_id, n.ticket_id, n.kind, n.at, n.read_at, n.data, \
+    t.number AS t_number, t.subject AS t_subject, c.name AS c_name \
+    FROM notifications n LEFT JOIN tickets t ON t.id = n.ticket_id \
+    LEFT JOIN customers c ON c.id = t.customer_id";
 
 pub async fn insert(
     tx: &mut Conn,
@@ -49,17 +68,15 @@ pub async fn list(
     unread_only: bool,
     page: PageRequest,
 ) -> Result<Page<Notification>> {
-    let mut q = Sql::new(
-        "SELECT id, user_id, ticket_id, kind, at, read_at, data FROM notifications WHERE user_id = ",
-    );
-    q.bind(user_id);
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE n.user_id = ").bind(user_id);
     if unread_only {
-        q.push(" AND read_at IS NULL");
+        q.push(" AND n.read_at IS NULL");
     }
     if let Some(after) = page.after {
-        q.push(" AND id < ").bind(after);
+        q.push(" AND n.id < ").bind(after);
     }
-    q.push(" ORDER BY id DESC LIMIT ").bind(page.limit + 1);
+    q.push(" ORDER BY n.id DESC LIMIT ").bind(page.limit + 1);
     let rows = q.query().fetch_all(conn).await?;
     let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(items, page, |n| n.id))
@@ -93,13 +110,10 @@ pub async fn mark(
 }
 
 pub async fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<Option<Notification>> {
-    let r = sqlx::query(
-        "SELECT id, user_id, ticket_id, kind, at, read_at, data FROM notifications WHERE id = $1 AND user_id = $2",
-    )
-    .bind(id)
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?;
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE n.id = ").bind(id);
+    q.push(" AND n.user_id = ").bind(user_id);
+    let r = q.query().fetch_optional(conn).await?;
     r.as_ref().map(from_row).transpose()
 }
 
@@ -112,5 +126,13 @@ fn from_row(r: &AnyRow) -> Result<Notification> {
         at: columns::instant(r, "at")?,
         read_at: columns::opt_instant(r, "read_at")?,
         data: columns::json(r, "data")?,
+        ticket: match columns::opt_text(r, "t_number")? {
+            Some(number) => Some(AboutTicket {
+                number,
+                subject: columns::text(r, "t_subject")?,
+                customer: columns::opt_text(r, "c_name")?.unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
 }

@@ -4,24 +4,24 @@
 //! own view of its timers (a work order's clocks: [`crate::sla::clocks`]).
 
 use chrono::{DateTime, Utc};
-use kefu_core::timers::Timer;
+use kefu_core::timers::{Counting, Timer};
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Conn, Dialect, Result, columns};
+use crate::{Conn, Dialect, Result, StoreError, columns};
 
 pub(crate) const COLUMNS: &str = "id, subject, subject_id, kind, step, target, policy_id, \
-    calendar_id, dealer_id, department_id, started_at, minutes, due_at, warn_at, warned_at, \
-    paused_at, remaining_minutes, stopped_at, fired_at, breached";
+    calendar_id, dealer_id, department_id, started_at, minutes, counts, due_at, warn_at, \
+    warned_at, paused_at, remaining_ms, stopped_at, fired_at, breached";
 
 /// The columns a new timer is written with, in the order [`put`] binds them.
 pub(crate) const NEW_COLUMNS: &str = "subject, subject_id, kind, step, target, policy_id, \
-    calendar_id, dealer_id, department_id, started_at, minutes, due_at, warn_at, next_at";
+    calendar_id, dealer_id, department_id, started_at, minutes, counts, due_at, warn_at, next_at";
 
 /// Start `timers` (their ids are ignored), in one statement.
 pub async fn start(tx: &mut Conn, timers: &[Timer]) -> Result<()> {
-    crate::bulk::insert(tx, &format!("timers ({NEW_COLUMNS})"), 14, timers, put).await
+    crate::bulk::insert(tx, &format!("timers ({NEW_COLUMNS})"), 15, timers, put).await
 }
 
 /// The values of [`NEW_COLUMNS`] for `t`.
@@ -31,6 +31,7 @@ pub(crate) fn put<'r>(v: &mut crate::bulk::Values<'r>, t: &'r Timer) {
     v.put(t.policy_id).put(t.calendar_id);
     v.put(t.dealer_id).put(t.department_id);
     v.put(t.started_at.timestamp_millis()).put(t.minutes);
+    v.put(t.counts.as_str());
     v.put(t.due_at.timestamp_millis())
         .put(t.warn_at.map(|w| w.timestamp_millis()));
     v.put(t.next_at().map(|n| n.timestamp_millis()));
@@ -57,7 +58,7 @@ pub async fn of_subject(conn: &mut Conn, subject: &str, id: i64) -> Result<Vec<T
 pub async fn save(tx: &mut Conn, t: &Timer) -> Result<()> {
     let ms = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp_millis());
     let mut q = Sql::new(
-        "UPDATE timers SET (due_at, warn_at, warned_at, paused_at, remaining_minutes, stopped_at, \
+        "UPDATE timers SET (due_at, warn_at, warned_at, paused_at, remaining_ms, stopped_at, \
          fired_at, breached, next_at) = (",
     );
     q.bind(t.due_at.timestamp_millis())
@@ -68,7 +69,7 @@ pub async fn save(tx: &mut Conn, t: &Timer) -> Result<()> {
         .push(", ")
         .bind(ms(t.paused_at));
     q.push(", ")
-        .bind(t.remaining_minutes)
+        .bind(t.remaining_ms)
         .push(", ")
         .bind(ms(t.stopped_at));
     q.push(", ")
@@ -141,11 +142,12 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Timer> {
         department_id: columns::opt_i64(r, "department_id")?,
         started_at: columns::i64_(r, "started_at")?,
         minutes: columns::i64_(r, "minutes")?,
+        counts: columns::text(r, "counts")?,
         due_at: columns::i64_(r, "due_at")?,
         warn_at: columns::opt_i64(r, "warn_at")?,
         warned_at: columns::opt_i64(r, "warned_at")?,
         paused_at: columns::opt_i64(r, "paused_at")?,
-        remaining_minutes: columns::opt_i64(r, "remaining_minutes")?,
+        remaining_ms: columns::opt_i64(r, "remaining_ms")?,
         stopped_at: columns::opt_i64(r, "stopped_at")?,
         fired_at: columns::opt_i64(r, "fired_at")?,
         breached: columns::i64_(r, "breached")?,
@@ -170,11 +172,12 @@ pub(crate) struct Stored {
     department_id: Option<i64>,
     started_at: i64,
     minutes: i64,
+    counts: String,
     due_at: i64,
     warn_at: Option<i64>,
     warned_at: Option<i64>,
     paused_at: Option<i64>,
-    remaining_minutes: Option<i64>,
+    remaining_ms: Option<i64>,
     stopped_at: Option<i64>,
     fired_at: Option<i64>,
     breached: i64,
@@ -196,11 +199,13 @@ impl Stored {
             department_id: self.department_id,
             started_at: columns::from_millis(self.started_at)?,
             minutes: self.minutes,
+            counts: Counting::parse(&self.counts)
+                .map_err(|e| StoreError::Corrupt(format!("timer {}: {}", self.id, e.message)))?,
             due_at: columns::from_millis(self.due_at)?,
             warn_at: instant(self.warn_at)?,
             warned_at: instant(self.warned_at)?,
             paused_at: instant(self.paused_at)?,
-            remaining_minutes: self.remaining_minutes,
+            remaining_ms: self.remaining_ms,
             stopped_at: instant(self.stopped_at)?,
             fired_at: instant(self.fired_at)?,
             breached: self.breached != 0,

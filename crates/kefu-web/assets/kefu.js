@@ -25,6 +25,13 @@
       htmx.ajax('GET', '/calls/' + encodeURIComponent(data.call) + '/card',
         { target: '#pop', swap: 'innerHTML' });
     });
+    source.addEventListener('notice', function (e) {
+      var data = JSON.parse(e.data);
+      document.querySelectorAll('[data-testid="unread-count"]').forEach(function (el) {
+        el.textContent = String(data.unread);
+        el.classList.toggle('zero', data.unread === 0);
+      });
+    });
   }
   if (document.querySelector('meta[name="csrf-token"]')) listen();
 

@@ -45,6 +45,9 @@ pub struct CustomerInput {
     pub tags: Vec<String>,
     #[serde(default)]
     pub needs: Option<Needs>,
+    /// Free text, at most 2,000 characters.
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 impl CustomerInput {
@@ -89,6 +92,7 @@ impl CustomerInput {
             tier: self.tier.as_deref().map(Tier::parse).transpose()?,
             tags: text::tags("tags", &self.tags, 20, 32)?,
             needs: needs(self.needs.unwrap_or_default())?,
+            notes: text::optional_text("notes", self.notes.as_deref(), 2_000)?,
         })
     }
 
@@ -112,6 +116,7 @@ impl CustomerInput {
             tier: f.tier.map(|t| t.as_str().to_owned()),
             tags: f.tags.clone(),
             needs: Some(f.needs.clone()),
+            notes: f.notes.clone(),
         }
     }
 }

@@ -297,11 +297,17 @@ impl<'w, 'b> Story<'w, 'b> {
                         .department_id
                         .and_then(|d| self.w.org.departments.iter().find(|x| x.id == d));
                     if let Some(dept) = dept {
-                        let to = if self.rng.below(3) == 0 {
-                            dept.head_id
-                        } else {
-                            dept.liaison_id
-                        };
+                        // The liaison hands most work to an engineer.
+                        let pick = self.rng.below(4) as usize;
+                        let to = dept
+                            .engineer_ids
+                            .get(pick)
+                            .copied()
+                            .unwrap_or(if pick == 2 {
+                                dept.head_id
+                            } else {
+                                dept.liaison_id
+                            });
                         self.t.assignee_id = Some(to);
                         self.apply(
                             at,

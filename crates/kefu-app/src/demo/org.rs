@@ -1,5 +1,6 @@
 //! The demo group's organisation: stores across provinces, the back-office
-//! departments with their heads, VPs and liaisons, and a login for every role.
+//! departments with their heads, VPs, liaisons and engineers, and a login
+//! for every role.
 
 use chrono::{DateTime, Utc};
 use kefu_core::org::{DealerFields, DepartmentFields, Role, UserFields};
@@ -23,6 +24,8 @@ pub(super) struct Department {
     pub id: i64,
     pub liaison_id: i64,
     pub head_id: i64,
+    /// Who the liaison assigns the work to.
+    pub engineer_ids: Vec<i64>,
 }
 
 pub(super) struct Org {
@@ -222,6 +225,20 @@ pub(super) async fn create(
                 quality,
             )
             .await?;
+        let mut engineer_ids = Vec::new();
+        for (n, surname) in ["陈", "林"].into_iter().enumerate() {
+            let login = match (quality, n) {
+                (true, 0) => "engineer".to_owned(),
+                (true, _) => format!("engineer{}", n + 1),
+                _ => format!("engineer_{code}_{}", n + 1),
+            };
+            let name = format!("{name}{surname}工");
+            let printed = quality && n == 0;
+            engineer_ids.push(
+                u.add(tx, &login, &name, Role::Engineer, place, printed)
+                    .await?,
+            );
+        }
         f.head_id = Some(head_id);
         f.vp_id = Some(vp);
         f.liaison_ids = vec![liaison_id];
@@ -230,6 +247,7 @@ pub(super) async fn create(
             id: d.id,
             liaison_id,
             head_id,
+            engineer_ids,
         });
     }
     Ok(Org {

@@ -90,6 +90,9 @@ pub(super) fn person(seed: u64, i: u64, stores: &[Store], today: NaiveDate) -> R
             general: vec![vocabulary::pick(&mut rng, vocabulary::NEEDS).to_owned()],
             ..Needs::default()
         },
+        // Not drawn from `rng`: the rest of the record stays as it was.
+        notes: (i % 7 == 3)
+            .then(|| vocabulary::NOTES[(i / 7) as usize % vocabulary::NOTES.len()].to_owned()),
     };
     // Most customers have one car, some two, a few none yet.
     let cars = match rng.below(20) {

@@ -43,6 +43,16 @@ pub const STREETS: &[&str] = &[
     "天河",
 ];
 pub const SOURCES: &[&str] = &["400", "walk_in", "wechat", "app", "referral"];
+/// What an agent notes about a customer (the 备注 of a dealer's sheet).
+pub const NOTES: &[&str] = &[
+    "只接受下午来电",
+    "老客户，介绍过两位朋友购车",
+    "车辆常在外地，预约前先确认所在城市",
+    "对上次保养等待时间不满意",
+    "偏好微信联系，电话常不接",
+    "家中有两辆车，另一辆在其他门店保养",
+];
+
 pub const NEEDS: &[&str] = &[
     "周末保养",
     "希望上门取送车",

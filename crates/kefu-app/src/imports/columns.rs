@@ -41,9 +41,10 @@ pub(super) enum Field {
     CustomerId,
     CustomerPhone,
     CustomerName,
+    Notes,
 }
 
-const FIELD_COUNT: usize = Field::CustomerName as usize + 1;
+const FIELD_COUNT: usize = Field::Notes as usize + 1;
 
 /// A column: its field, its API name, and the other headers that mean it
 /// (already in the normalised form `normalise` produces).
@@ -80,6 +81,7 @@ const CUSTOMER_COLUMNS: &[Column] = &[
     (Field::Source, "source", &["来源", "客户来源"]),
     (Field::Tier, "tier", &["等级", "客户等级"]),
     (Field::Tags, "tags", &["标签"]),
+    (Field::Notes, "notes", &["备注", "说明"]),
 ];
 
 const VEHICLE_COLUMNS: &[Column] = &[
@@ -175,17 +177,23 @@ pub(super) struct Layout {
     at: [Option<usize>; FIELD_COUNT],
     /// Columns to read, in file order, for checks that visit every cell.
     mapped: Vec<(Field, usize)>,
+    /// Columns with a header kefu does not know, left unread: (header,
+    /// column from 0).
+    pub ignored: Vec<(String, usize)>,
     width: usize,
 }
 
 impl Layout {
-    /// Map the header to fields; an unknown, repeated or missing column, or a
-    /// value in a column without a header, refuses the whole file.
+    /// Map the header to fields. A column kefu does not know is left unread
+    /// and named in [`Layout::ignored`] (every dealer's sheet has columns of
+    /// its own); a repeated or missing column, or a value in a column
+    /// without a header, refuses the whole file.
     pub fn new(kind: ImportKind, table: &Table) -> Result<Layout> {
         let known = columns(kind);
         let mut layout = Layout {
             at: [None; FIELD_COUNT],
             mapped: Vec::new(),
+            ignored: Vec::new(),
             width: table.header.len(),
         };
         for (i, raw) in table.header.iter().enumerate() {
@@ -197,17 +205,8 @@ impl Layout {
                 .iter()
                 .find(|(_, name, aliases)| *name == header || aliases.contains(&header.as_str()))
             else {
-                let names: Vec<&str> = known.iter().map(|(_, name, _)| *name).collect();
-                return Err(AppError::invalid(
-                    "file",
-                    "unknown_column",
-                    format!(
-                        "unknown column '{}' (column {}); the columns are {}",
-                        raw.trim(),
-                        i + 1,
-                        names.join(", ")
-                    ),
-                ));
+                layout.ignored.push((raw.trim().to_owned(), i));
+                continue;
             };
             if let Some(before) = layout.at[*field as usize] {
                 return Err(AppError::invalid(
@@ -269,7 +268,10 @@ impl Layout {
     /// be silently dropped: refuse the file instead.
     fn check_headerless(&self, table: &Table) -> Result<()> {
         let used: Vec<bool> = (0..self.width)
-            .map(|i| self.mapped.iter().any(|(_, c)| *c == i))
+            .map(|i| {
+                self.mapped.iter().any(|(_, c)| *c == i)
+                    || self.ignored.iter().any(|(_, c)| *c == i)
+            })
             .collect();
         for row in &table.rows {
             let stray = row.cells.iter().enumerate().find(|(i, cell)| {

@@ -121,5 +121,6 @@ fn input(layout: &Layout, cells: &StringRecord) -> CustomerInput {
         tier: get(Field::Tier).map(values::tier),
         tags: values::list(get(Field::Tags)),
         needs: None,
+        notes: text(Field::Notes),
     }
 }

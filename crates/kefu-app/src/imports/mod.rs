@@ -131,6 +131,19 @@ pub struct ImportReport {
     pub accepted: usize,
     /// Rows refused, by line.
     pub rejected: Vec<RejectedRow>,
+    /// What was read but not used: the columns kefu does not know.
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Something in the file that was left unread.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ImportWarning {
+    /// `ignored_column`.
+    pub code: String,
+    /// The column, counted from 1.
+    pub column: usize,
+    pub header: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -146,7 +159,7 @@ pub struct RejectedRow {
 pub fn templates(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::Customers => {
-            "姓名,手机号,其他电话,客户类型,微信,性别,生日,地址,门店编码,来源,客户等级,标签\n"
+            "姓名,手机号,其他电话,客户类型,微信,性别,生日,地址,门店编码,来源,客户等级,标签,备注\n"
         }
         ImportKind::Vehicles => {
             "车架号,车牌号,品牌,车型,配置,颜色,购车日期,交车日期,上牌日期,生产日期,里程,里程日期,\
@@ -171,6 +184,20 @@ pub async fn import(
     }
     let table = read_file::read(format, data)?;
     let layout = columns::Layout::new(kind, &table)?;
+    let warnings: Vec<ImportWarning> = layout
+        .ignored
+        .iter()
+        .map(|(header, i)| ImportWarning {
+            code: "ignored_column".to_owned(),
+            column: i + 1,
+            header: header.clone(),
+            message: format!(
+                "column {} '{header}' is not a {} field and was not imported",
+                i + 1,
+                kind.entity()
+            ),
+        })
+        .collect();
     let scope = who.map_or(Scope::Group, Actor::scope);
     let now = app.now();
     let today = app.today().await?;
@@ -221,6 +248,7 @@ pub async fn import(
         rows,
         accepted,
         rejected,
+        warnings,
     })
 }
 

@@ -10,6 +10,7 @@ use kefu_core::calendar::Calendar;
 use kefu_core::sla::{Clock, ClockKind, ClockPlan};
 use kefu_core::tickets::rules::{ClockChange, Clocks, clocks_on_move};
 use kefu_core::tickets::{Level, Move, Status, Ticket};
+use kefu_core::timers::Counting;
 use kefu_store::sla::{breaches, clocks, policies};
 use kefu_store::{Conn, tickets};
 
@@ -103,6 +104,7 @@ async fn schedule_callback(tx: &mut Conn, t: &Ticket, now: DateTime<Utc>) -> Res
         step: t.callback_attempts + 1,
         target: None,
         minutes,
+        counts: Counting::WorkingTime,
         due_at,
         warn_at: None,
     };

@@ -67,6 +67,7 @@ async fn fire(
         ticket: Some(&t),
         data: &f.data,
         reach: f.reach,
+        except: None,
     };
     tell(app, work, &notice, now).await?;
     Ok(())

@@ -5,6 +5,7 @@ use kefu_core::org::Permission;
 use kefu_core::sla::{EscalationStep, EscalationTarget, Policy, PolicyMatch};
 use kefu_core::text;
 use kefu_core::tickets::Level;
+use kefu_core::timers::Counting;
 use kefu_store::sla::policies;
 use kefu_store::{Change, Conn, Page, PageRequest};
 use serde::{Deserialize, Serialize};
@@ -217,10 +218,12 @@ pub async fn ensure_defaults(app: &App) -> Result<()> {
                 EscalationStep {
                     after_minutes: 2880,
                     to: EscalationTarget::DepartmentHead,
+                    counts: Counting::RoundTheClock,
                 },
                 EscalationStep {
                     after_minutes: 4320,
                     to: EscalationTarget::Vp,
+                    counts: Counting::RoundTheClock,
                 },
             ],
             callback_attempts: 3,
@@ -242,6 +245,7 @@ pub async fn ensure_defaults(app: &App) -> Result<()> {
             escalations: vec![EscalationStep {
                 after_minutes: 2880,
                 to: EscalationTarget::Manager,
+                counts: Counting::RoundTheClock,
             }],
             callback_attempts: 3,
             callback_spacing_minutes: 480,

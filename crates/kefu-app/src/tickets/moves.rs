@@ -2,10 +2,11 @@
 //! kefu-core (a forbidden move answers 409 and changes nothing) and against
 //! who may make it, then written with its event in one transaction.
 
-use kefu_core::org::{Audience, Role, Scope, Source};
+use kefu_core::org::{Role, Scope};
 use kefu_core::sla::firing::Reach;
 use kefu_core::text;
 use kefu_core::tickets::rules::{self, Refused};
+use kefu_core::tickets::told;
 use kefu_core::tickets::{Illegal, Move, Ticket};
 use kefu_store::org::{dealers, departments, users};
 use kefu_store::{Conn, tickets};
@@ -82,18 +83,20 @@ async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     let next = t.state().apply(m).map_err(conflict)?;
     let data = apply(&mut tx, who, &mut t, &action, attempts).await?;
     rules::enter(&mut t, next, now);
+    if told::reopens(m) {
+        t.assignee_id = owner_on_reopen(&mut tx, &t).await?;
+    }
     crate::sla::on_move(&mut tx, &app.sla_settings, &mut t, m, now).await?;
     tickets::update(&mut tx, &t).await?;
-    if let (Move::Assign, Some(assignee)) = (m, t.assignee_id)
-        && assignee != who.user_id
-    {
+    if let Some((kind, audience)) = told::told_of_move(m, &t) {
         let note = json!({ "number": t.number, "by": who.user_id, "note": data["note"] });
         let notice = Notice {
-            kind: "assigned",
-            audience: Audience::first_of([Source::User(assignee)]),
+            kind,
+            audience,
             ticket: Some(&t),
             data: &note,
             reach: Reach::InApp,
+            except: Some(who.user_id),
         };
         tell(app, &mut tx, &notice, now).await?;
     }
@@ -104,6 +107,19 @@ async fn act_now(app: &App, who: &Actor, id: i64, action: Action) -> Result<supe
     tx.after(After::WakeTimers);
     tx.commit(app).await?;
     Ok(view)
+}
+
+/// Who a reopened order goes back to: [`told::owner_on_reopen`] of the
+/// person who last resolved it.
+async fn owner_on_reopen(tx: &mut Conn, t: &Ticket) -> Result<Option<i64>> {
+    let Some(resolver) = tickets::last_actor(tx, t.id, told::RESOLVING).await? else {
+        return Ok(None);
+    };
+    let user = users::get(tx, Scope::Group, resolver).await?;
+    Ok(told::owner_on_reopen(
+        t,
+        user.as_ref().map(|u| (u.id, &u.fields)),
+    ))
 }
 
 /// The moves this caller may make on this order now: those the state

@@ -40,6 +40,9 @@ pub struct CustomerFields {
     pub tier: Option<Tier>,
     pub tags: Vec<String>,
     pub needs: Needs,
+    /// What the centre keeps in mind about the customer, as free text (the
+    /// 备注 of a dealer's customer sheet).
+    pub notes: Option<String>,
 }
 
 impl CustomerFields {

@@ -14,6 +14,9 @@ pub enum Role {
     DealerStaff,
     Sales,
     Liaison,
+    /// A back-office department's engineer (工程师), who works the orders
+    /// the liaison assigns.
+    Engineer,
     DeptHead,
     Vp,
 }
@@ -57,13 +60,14 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Admin,
         Role::Manager,
         Role::Agent,
         Role::DealerStaff,
         Role::Sales,
         Role::Liaison,
+        Role::Engineer,
         Role::DeptHead,
         Role::Vp,
     ];
@@ -76,6 +80,7 @@ impl Role {
             Role::DealerStaff => "dealer_staff",
             Role::Sales => "sales",
             Role::Liaison => "liaison",
+            Role::Engineer => "engineer",
             Role::DeptHead => "dept_head",
             Role::Vp => "vp",
         }
@@ -101,7 +106,7 @@ impl Role {
 
     /// Roles that belong to one back-office department.
     pub fn is_department_bound(self) -> bool {
-        matches!(self, Role::Liaison | Role::DeptHead)
+        matches!(self, Role::Liaison | Role::Engineer | Role::DeptHead)
     }
 
     /// The permission matrix. Keep docs/PERMISSIONS.md in step with it.
@@ -122,7 +127,7 @@ impl Role {
             TriageTickets => matches!(self, Admin | Manager | Agent),
             WorkTickets => matches!(
                 self,
-                Admin | Manager | Agent | DealerStaff | Liaison | DeptHead
+                Admin | Manager | Agent | DealerStaff | Liaison | Engineer | DeptHead
             ),
             AssignTickets => matches!(self, Admin | Manager | DealerStaff | Liaison | DeptHead),
             ReadReports => matches!(self, Admin | Manager | DeptHead | Vp),
@@ -159,7 +164,13 @@ mod tests {
 
     #[test]
     fn back_office_and_sales_roles_cannot_write_customers() {
-        for r in [Role::Sales, Role::Liaison, Role::DeptHead, Role::Vp] {
+        for r in [
+            Role::Sales,
+            Role::Liaison,
+            Role::Engineer,
+            Role::DeptHead,
+            Role::Vp,
+        ] {
             assert!(!r.allows(Permission::WriteCustomers), "{r:?}");
             assert!(r.allows(Permission::ReadCustomers), "{r:?}");
         }

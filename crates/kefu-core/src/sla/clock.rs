@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{EscalationTarget, Policy};
 use crate::calendar::Calendar;
-use crate::timers::Timer;
+use crate::timers::{Counting, Timer, after_ms, left_ms};
 use crate::word_enum::word_enum;
 
 word_enum!(
@@ -26,6 +26,7 @@ pub struct ClockPlan {
     pub step: i64,
     pub target: Option<EscalationTarget>,
     pub minutes: i64,
+    pub counts: Counting,
     pub due_at: DateTime<Utc>,
     pub warn_at: Option<DateTime<Utc>>,
 }
@@ -56,11 +57,12 @@ impl ClockPlan {
             department_id: place.department_id,
             started_at: at,
             minutes: self.minutes,
+            counts: self.counts,
             due_at: self.due_at,
             warn_at: self.warn_at,
             warned_at: None,
             paused_at: None,
-            remaining_minutes: None,
+            remaining_ms: None,
             stopped_at: None,
             fired_at: None,
             breached: false,
@@ -69,9 +71,10 @@ impl ClockPlan {
 }
 
 /// The response, resolution and escalation clocks for an order that reached
-/// a dealer or department at `start`, counted on `calendar`. A deadline the
-/// calendar cannot place (no working time at all) is left out rather than
-/// invented.
+/// a dealer or department at `start`, counted on `calendar` (an escalation
+/// step that counts round-the-clock time, on every hour of its time zone).
+/// A deadline the calendar cannot place (no working time at all) is left out
+/// rather than invented.
 pub fn plan_clocks(policy: &Policy, calendar: &Calendar, start: DateTime<Utc>) -> Vec<ClockPlan> {
     let mut plans = Vec::new();
     // The warning point to the second: 50 % of one minute is 30 seconds.
@@ -96,18 +99,21 @@ pub fn plan_clocks(policy: &Policy, calendar: &Calendar, start: DateTime<Utc>) -
                 step: 0,
                 target: None,
                 minutes: m,
+                counts: Counting::WorkingTime,
                 due_at,
                 warn_at: warn(m),
             });
         }
     }
     for (i, step) in policy.escalations.iter().enumerate() {
-        if let Some(due_at) = calendar.add_business(start, step.after_minutes) {
+        let counted_on = step.counts.calendar(calendar);
+        if let Some(due_at) = counted_on.add_business(start, step.after_minutes) {
             plans.push(ClockPlan {
                 kind: ClockKind::Escalation,
                 step: i as i64 + 1,
                 target: Some(step.to),
                 minutes: step.after_minutes,
+                counts: step.counts,
                 due_at,
                 warn_at: None,
             });
@@ -131,15 +137,18 @@ pub struct Clock {
     pub dealer_id: Option<i64>,
     pub department_id: Option<i64>,
     pub started_at: DateTime<Utc>,
-    /// The target in business minutes.
+    /// The target in minutes, counted as `counts` says.
     pub minutes: i64,
+    /// Working time on the calendar or round-the-clock time.
+    pub counts: Counting,
     pub due_at: DateTime<Utc>,
     pub warn_at: Option<DateTime<Utc>>,
     pub warned_at: Option<DateTime<Utc>>,
     /// Set while the order waits on the customer.
     pub paused_at: Option<DateTime<Utc>>,
+    /// The time left when paused, in milliseconds.
     #[serde(skip)]
-    pub remaining_minutes: Option<i64>,
+    pub remaining_ms: Option<i64>,
     pub stopped_at: Option<DateTime<Utc>>,
     pub fired_at: Option<DateTime<Utc>>,
     pub breached: bool,
@@ -193,11 +202,12 @@ impl Clock {
             department_id: t.department_id,
             started_at: t.started_at,
             minutes: t.minutes,
+            counts: t.counts,
             due_at: t.due_at,
             warn_at: t.warn_at,
             warned_at: t.warned_at,
             paused_at: t.paused_at,
-            remaining_minutes: t.remaining_minutes,
+            remaining_ms: t.remaining_ms,
             stopped_at: t.stopped_at,
             fired_at: t.fired_at,
             breached: t.breached,
@@ -219,44 +229,45 @@ impl Clock {
             department_id: self.department_id,
             started_at: self.started_at,
             minutes: self.minutes,
+            counts: self.counts,
             due_at: self.due_at,
             warn_at: self.warn_at,
             warned_at: self.warned_at,
             paused_at: self.paused_at,
-            remaining_minutes: self.remaining_minutes,
+            remaining_ms: self.remaining_ms,
             stopped_at: self.stopped_at,
             fired_at: self.fired_at,
             breached: self.breached,
         }
     }
 
-    /// Pause at `now`: remember the business minutes left.
+    /// Pause at `now`: remember the time left, to the millisecond, counted
+    /// on `calendar` (or round the clock, as the clock counts).
     pub fn pause(&mut self, now: DateTime<Utc>, calendar: &Calendar) {
         if self.live() && !self.paused() {
-            self.remaining_minutes =
-                Some(calendar.business_minutes_between(now, self.due_at).max(0));
+            let cal = self.counts.calendar(calendar);
+            self.remaining_ms = Some(left_ms(&cal, now, self.due_at));
             self.paused_at = Some(now);
         }
     }
 
-    /// Resume at `now`: the deadlines move by the paused business time.
+    /// Resume at `now`: the deadlines move by exactly the paused time (as
+    /// the clock counts it), the warning keeping its distance to the
+    /// deadline.
     pub fn resume(&mut self, now: DateTime<Utc>, calendar: &Calendar) {
-        let Some(remaining) = self.remaining_minutes.take().filter(|_| self.paused()) else {
+        let Some(remaining) = self.remaining_ms.take().filter(|_| self.paused()) else {
             return;
         };
+        let cal = self.counts.calendar(calendar);
+        let gap = self.warn_at.map(|w| left_ms(&cal, w, self.due_at));
         self.paused_at = None;
-        let gap = self
-            .warn_at
-            .map(|w| calendar.business_minutes_between(w, self.due_at));
-        if let Some(due) = calendar.add_business(now, remaining) {
+        if let Some(due) = after_ms(&cal, now, remaining) {
             self.due_at = due;
         }
         if self.warned_at.is_none() {
             self.warn_at = gap.and_then(|g| {
                 let left = remaining - g;
-                (left > 0)
-                    .then(|| calendar.add_business(now, left))
-                    .flatten()
+                (left > 0).then(|| after_ms(&cal, now, left)).flatten()
             });
         }
     }
@@ -284,10 +295,12 @@ mod tests {
                 EscalationStep {
                     after_minutes: 2880,
                     to: EscalationTarget::DepartmentHead,
+                    counts: Counting::RoundTheClock,
                 },
                 EscalationStep {
                     after_minutes: 4320,
                     to: EscalationTarget::Vp,
+                    counts: Counting::RoundTheClock,
                 },
             ],
             callback_attempts: 3,
@@ -345,6 +358,85 @@ mod tests {
         let cal = Calendar::china_office(Shanghai);
         let plans = plan_clocks(&seed_policy(), &cal, at(2025, 3, 3, 17, 0));
         assert_eq!(plans[0].due_at, at(2025, 3, 4, 10, 0));
+    }
+
+    #[test]
+    fn the_seed_ladder_counts_hours_round_the_clock_and_the_response_in_working_time() {
+        // Escalated on Monday 2026-12-07 at 10:00 on an office calendar.
+        let cal = Calendar::china_office(Shanghai);
+        let plans = plan_clocks(&seed_policy(), &cal, at(2026, 12, 7, 10, 0));
+        let due: Vec<(ClockKind, Counting, DateTime<Utc>)> =
+            plans.iter().map(|p| (p.kind, p.counts, p.due_at)).collect();
+        assert_eq!(
+            due,
+            [
+                (
+                    ClockKind::Response,
+                    Counting::WorkingTime,
+                    at(2026, 12, 7, 12, 0)
+                ),
+                (
+                    ClockKind::Escalation,
+                    Counting::RoundTheClock,
+                    at(2026, 12, 9, 10, 0)
+                ),
+                (
+                    ClockKind::Escalation,
+                    Counting::RoundTheClock,
+                    at(2026, 12, 10, 10, 0)
+                ),
+            ],
+            "48 hours to the head, 24 more to the VP"
+        );
+        let working = Policy {
+            escalations: vec![EscalationStep {
+                counts: Counting::WorkingTime,
+                ..seed_policy().escalations[0].clone()
+            }],
+            ..seed_policy()
+        };
+        let plans = plan_clocks(&working, &cal, at(2026, 12, 7, 10, 0));
+        assert_eq!(
+            plans[1].due_at,
+            at(2026, 12, 15, 10, 0),
+            "2,880 working minutes are six working days of eight hours"
+        );
+    }
+
+    #[test]
+    fn a_pause_of_seconds_moves_the_deadline_by_exactly_those_seconds() {
+        // In the afternoon: two working hours end before the day does.
+        let cal = Calendar::china_office(Shanghai);
+        let start = at(2026, 12, 7, 14, 0);
+        let plan = &plan_clocks(&seed_policy(), &cal, start)[0];
+        let mut c = plan.start(1, 1, ClockPlace::default(), start);
+        let (due, warn) = (c.due_at, c.warn_at);
+        assert_eq!(due, at(2026, 12, 7, 16, 0));
+        let paused = start + TimeDelta::milliseconds(95_250);
+        c.pause(paused, &cal);
+        c.resume(paused + TimeDelta::seconds(8), &cal);
+        assert_eq!(c.due_at, due + TimeDelta::seconds(8));
+        assert_eq!(c.warn_at, warn.map(|w| w + TimeDelta::seconds(8)));
+    }
+
+    #[test]
+    fn a_round_the_clock_step_paused_overnight_moves_by_the_whole_night() {
+        let cal = Calendar::china_office(Shanghai);
+        let start = at(2026, 12, 7, 10, 0);
+        let plans = plan_clocks(&seed_policy(), &cal, start);
+        let mut head = plans[1].start(2, 1, ClockPlace::default(), start);
+        let mut response = plans[0].start(1, 1, ClockPlace::default(), start);
+        let (p, r) = (at(2026, 12, 7, 11, 0), at(2026, 12, 8, 11, 0));
+        for c in [&mut head, &mut response] {
+            c.pause(p, &cal);
+            c.resume(r, &cal);
+        }
+        assert_eq!(head.due_at, at(2026, 12, 10, 10, 0), "24 hours later");
+        assert_eq!(
+            response.due_at,
+            at(2026, 12, 8, 12, 0),
+            "an hour of working time was left at 11:00"
+        );
     }
 
     #[test]

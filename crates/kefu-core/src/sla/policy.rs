@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::customers::Tier;
 use crate::tickets::{Category, Channel, Level, Priority};
+use crate::timers::Counting;
 use crate::word_enum::word_enum;
 
 word_enum!(
@@ -16,9 +17,13 @@ word_enum!(
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EscalationStep {
-    /// Business minutes from when the order reached the department or dealer.
+    /// Minutes from when the order reached the department or dealer, counted
+    /// as `counts` says.
     pub after_minutes: i64,
     pub to: EscalationTarget,
+    /// Working time on the calendar (the default) or round-the-clock time.
+    #[serde(default)]
+    pub counts: Counting,
 }
 
 /// What a policy applies to; an empty list matches everything.

@@ -6,6 +6,7 @@ mod machine;
 pub mod number;
 mod record;
 pub mod rules;
+pub mod told;
 
 pub use kinds::{Category, Channel, Level, Priority, Status};
 pub use machine::{CallbackOutcome, Illegal, Move, TicketState};

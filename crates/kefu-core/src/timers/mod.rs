@@ -4,7 +4,39 @@
 //! at; what firing it means is the subject's rule (for a work order,
 //! [`crate::sla::firing`]).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::calendar::Calendar;
+use crate::word_enum::word_enum;
+
+word_enum!(
+    /// How a timer counts its time: the working time of its calendar, or
+    /// every hour of the day ("48 hours" on a ladder means two days).
+    Counting, "counts", "invalid_counting" {
+        WorkingTime = "working_time", RoundTheClock = "round_the_clock",
+    }
+);
+
+// `word_enum!` writes the enum and derives no `Default`.
+#[allow(clippy::derivable_impls)]
+impl Default for Counting {
+    fn default() -> Self {
+        Counting::WorkingTime
+    }
+}
+
+impl Counting {
+    /// The calendar time is counted on: `calendar` for working time, every
+    /// hour in its time zone for round-the-clock time.
+    pub fn calendar(self, calendar: &Calendar) -> std::borrow::Cow<'_, Calendar> {
+        match self {
+            Counting::WorkingTime => std::borrow::Cow::Borrowed(calendar),
+            Counting::RoundTheClock => {
+                std::borrow::Cow::Owned(Calendar::round_the_clock(calendar.timezone()))
+            }
+        }
+    }
+}
 
 /// A timer as stored, whatever its subject. The subject's own view of it
 /// (a work order's [`crate::sla::Clock`]) reads its words from `kind` and
@@ -26,14 +58,17 @@ pub struct Timer {
     pub dealer_id: Option<i64>,
     pub department_id: Option<i64>,
     pub started_at: DateTime<Utc>,
-    /// The target in minutes, as the subject counts them.
+    /// The target in minutes, counted as `counts` says.
     pub minutes: i64,
+    pub counts: Counting,
     pub due_at: DateTime<Utc>,
     pub warn_at: Option<DateTime<Utc>>,
     pub warned_at: Option<DateTime<Utc>>,
     pub paused_at: Option<DateTime<Utc>>,
-    /// Business minutes left when paused.
-    pub remaining_minutes: Option<i64>,
+    /// The time left when paused, in milliseconds (counted as `counts`
+    /// says), so a pause and a resume move the deadline by exactly the
+    /// paused time.
+    pub remaining_ms: Option<i64>,
     pub stopped_at: Option<DateTime<Utc>>,
     pub fired_at: Option<DateTime<Utc>>,
     /// Came due before its subject was done with it.
@@ -108,6 +143,20 @@ impl Timer {
             Step::Later => {}
         }
     }
+}
+
+/// The time left, in milliseconds, from `now` to `due_at` counted on
+/// `calendar`; never negative.
+pub fn left_ms(calendar: &Calendar, now: DateTime<Utc>, due_at: DateTime<Utc>) -> i64 {
+    calendar
+        .business_between(now, due_at)
+        .num_milliseconds()
+        .max(0)
+}
+
+/// The instant `ms` milliseconds of `calendar`'s time after `now`.
+pub fn after_ms(calendar: &Calendar, now: DateTime<Utc>, ms: i64) -> Option<DateTime<Utc>> {
+    calendar.add_business_duration(now, TimeDelta::milliseconds(ms))
 }
 
 #[cfg(test)]

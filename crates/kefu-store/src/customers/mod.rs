@@ -11,14 +11,15 @@ use crate::sql::{Sql, expect_one};
 use crate::{Conn, Page, PageRequest, Result, columns};
 
 const COLUMNS: &str = "c.id, c.kind, c.name, c.phone, c.other_phones, c.wechat, c.gender, c.birthday, c.address, \
-    c.dealer_id, c.owner_id, c.source, c.tier, c.tags, c.needs, c.created_at, c.updated_at, \
-    c.deleted_at, c.deleted_reason";
+    c.dealer_id, c.owner_id, c.source, c.tier, c.tags, c.needs, c.notes, \
+    c.created_at, c.updated_at, c.deleted_at, c.deleted_reason";
 
 pub async fn insert(tx: &mut Conn, f: &CustomerFields, now: DateTime<Utc>) -> Result<Customer> {
     let r = sqlx::query(
         "INSERT INTO customers (kind, name, phone, wechat, gender, birthday, address, dealer_id, \
-         owner_id, source, tier, tags, needs, created_at, updated_at, other_phones) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
+         owner_id, source, tier, tags, needs, created_at, updated_at, other_phones, notes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16) \
+         RETURNING id",
     )
     .bind(f.kind.as_str())
     .bind(f.name.clone())
@@ -35,6 +36,7 @@ pub async fn insert(tx: &mut Conn, f: &CustomerFields, now: DateTime<Utc>) -> Re
     .bind(columns::to_json(&f.needs))
     .bind(now.timestamp_millis())
     .bind(phones_json(f))
+    .bind(f.notes.clone())
     .fetch_one(&mut *tx)
     .await?;
     let id = columns::i64_(&r, "id")?;
@@ -61,8 +63,8 @@ pub async fn insert_many(
     bulk::insert(
         tx,
         "customers (id, kind, name, phone, other_phones, wechat, gender, birthday, address, \
-             dealer_id, owner_id, source, tier, tags, needs, created_at, updated_at)",
-        17,
+             dealer_id, owner_id, source, tier, tags, needs, notes, created_at, updated_at)",
+        18,
         &rows,
         |v, (id, f)| {
             v.put(*id).put(f.kind.as_str()).put(&f.name);
@@ -73,7 +75,7 @@ pub async fn insert_many(
             v.put(&f.source).put(f.tier.map(|t| t.as_str()));
             v.put(columns::to_json(&f.tags))
                 .put(columns::to_json(&f.needs));
-            v.put(at).put(at);
+            v.put(&f.notes).put(at).put(at);
         },
     )
     .await?;
@@ -107,7 +109,7 @@ pub async fn update(
     let done = sqlx::query(
         "UPDATE customers SET kind = $1, name = $2, phone = $3, wechat = $4, gender = $5, \
          birthday = $6, address = $7, dealer_id = $8, owner_id = $9, source = $10, tier = $11, \
-         tags = $12, needs = $13, updated_at = $14, other_phones = $16 \
+         tags = $12, needs = $13, updated_at = $14, other_phones = $16, notes = $17 \
          WHERE id = $15 AND deleted_at IS NULL",
     )
     .bind(f.kind.as_str())
@@ -126,6 +128,7 @@ pub async fn update(
     .bind(now.timestamp_millis())
     .bind(id)
     .bind(phones_json(f))
+    .bind(f.notes.clone())
     .execute(&mut *tx)
     .await?;
     if !expect_one(done)? {
@@ -343,6 +346,7 @@ fn from_row(r: &AnyRow) -> Result<Customer> {
                 .flatten(),
             tags: columns::json(r, "tags")?,
             needs: columns::json::<Needs>(r, "needs")?,
+            notes: columns::opt_text(r, "notes")?,
         },
         created_at: columns::instant(r, "created_at")?,
         updated_at: columns::instant(r, "updated_at")?,

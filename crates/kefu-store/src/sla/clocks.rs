@@ -49,9 +49,9 @@ pub async fn insert_many(tx: &mut impl crate::bulk::Rows, rows: &[Clock]) -> Res
     crate::bulk::insert(
         tx,
         "timers (id, subject, subject_id, kind, step, target, policy_id, calendar_id, dealer_id, \
-         department_id, started_at, minutes, due_at, warn_at, warned_at, paused_at, \
-         remaining_minutes, stopped_at, fired_at, breached, next_at)",
-        21,
+         department_id, started_at, minutes, counts, due_at, warn_at, warned_at, paused_at, \
+         remaining_ms, stopped_at, fired_at, breached, next_at)",
+        22,
         rows,
         |v, c| {
             v.put(c.id).put(SUBJECT).put(c.ticket_id);
@@ -60,9 +60,10 @@ pub async fn insert_many(tx: &mut impl crate::bulk::Rows, rows: &[Clock]) -> Res
             v.put(c.policy_id).put(c.calendar_id);
             v.put(c.dealer_id).put(c.department_id);
             v.put(c.started_at.timestamp_millis());
-            v.put(c.minutes).put(c.due_at.timestamp_millis());
+            v.put(c.minutes).put(c.counts.as_str());
+            v.put(c.due_at.timestamp_millis());
             v.put(ms(c.warn_at)).put(ms(c.warned_at));
-            v.put(ms(c.paused_at)).put(c.remaining_minutes);
+            v.put(ms(c.paused_at)).put(c.remaining_ms);
             v.put(ms(c.stopped_at)).put(ms(c.fired_at));
             v.put(i64::from(c.breached));
             v.put(ms(c.next_at()));

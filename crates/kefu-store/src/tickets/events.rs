@@ -72,6 +72,19 @@ pub async fn list_events(
     Ok(Page::from_rows(items, page, |e| e.id))
 }
 
+/// Who made the last of these kinds of event on an order (the person who
+/// last resolved it, say), newest first through the order's event index.
+pub async fn last_actor(conn: &mut Conn, ticket_id: i64, kinds: &[&str]) -> Result<Option<i64>> {
+    let mut q = Sql::new("SELECT actor_id FROM ticket_events WHERE ticket_id = ");
+    q.bind(ticket_id).push(" AND kind IN (");
+    q.binds(kinds.iter().map(|k| (*k).to_owned())).push(")");
+    q.push(" AND actor_id IS NOT NULL ORDER BY id DESC LIMIT 1");
+    match q.query().fetch_optional(conn).await? {
+        Some(r) => columns::opt_i64(&r, "actor_id"),
+        None => Ok(None),
+    }
+}
+
 fn from_row(r: &AnyRow) -> Result<TicketEvent> {
     Ok(TicketEvent {
         id: columns::i64_(r, "id")?,

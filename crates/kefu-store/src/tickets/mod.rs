@@ -4,7 +4,7 @@
 mod events;
 mod opening;
 
-pub use events::{insert_event, insert_events, list_events};
+pub use events::{insert_event, insert_events, last_actor, list_events};
 pub use opening::{OpeningFacts, PlaceFacts, opening_facts, place_facts};
 
 use chrono::{DateTime, Utc};

@@ -26,20 +26,34 @@ pub async fn events(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let me = v.actor.user_id;
     let listening = (app.live.subscribe(), app.live.closing());
-    let stream = futures_util::stream::unfold(listening, move |(mut rx, mut closing)| async move {
-        loop {
-            let next = tokio::select! {
-                e = rx.recv() => e,
-                _ = closing.changed() => return None,
-            };
-            match next {
-                Ok(LiveEvent::Pop { user_id, call }) if user_id == me => {
-                    let data = serde_json::json!({ "call": call }).to_string();
-                    let event = Event::default().event("pop").data(data);
-                    return Some((Ok(event), (rx, closing)));
+    let actor = v.actor.clone();
+    let stream = futures_util::stream::unfold(listening, move |(mut rx, mut closing)| {
+        let (app, actor) = (app.clone(), actor.clone());
+        async move {
+            loop {
+                let next = tokio::select! {
+                    e = rx.recv() => e,
+                    _ = closing.changed() => return None,
+                };
+                match next {
+                    Ok(LiveEvent::Pop { user_id, call }) if user_id == me => {
+                        let data = serde_json::json!({ "call": call }).to_string();
+                        let event = Event::default().event("pop").data(data);
+                        return Some((Ok(event), (rx, closing)));
+                    }
+                    // Something to tell them: the bell shows the new count.
+                    Ok(LiveEvent::Notice { user_id }) if user_id == me => {
+                        let Ok(unread) = kefu_app::notifications::unread_count(&app, &actor).await
+                        else {
+                            continue;
+                        };
+                        let data = serde_json::json!({ "unread": unread }).to_string();
+                        let event = Event::default().event("notice").data(data);
+                        return Some((Ok(event), (rx, closing)));
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
                 }
-                Ok(_) | Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return None,
             }
         }
     });

@@ -85,6 +85,7 @@ pub async fn one(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerQuery {
     /// Exact phone, any common writing (`+86 138-1234-5678`); every customer

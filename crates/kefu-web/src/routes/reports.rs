@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<App> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OvertimeQuery {
     /// Required: an RFC 3339 instant, or a date `YYYY-MM-DD` from the start

@@ -63,6 +63,7 @@ pub async fn one(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VehicleQuery {
     /// A full VIN, or its last six characters.

@@ -26,6 +26,9 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         other => anyhow::anyhow!(other),
     })?;
     let secs = started.elapsed().as_secs_f64();
+    for w in &report.warnings {
+        eprintln!("warning: {}", w.message);
+    }
     for r in &report.rejected {
         let field = r
             .field

@@ -172,7 +172,8 @@ async fn the_default_policies_follow_the_seed(t: TestApp) {
     assert_eq!(dept["response_minutes"], 120);
     assert_eq!(
         dept["escalations"],
-        json!([{"after_minutes": 2880, "to": "department_head"}, {"after_minutes": 4320, "to": "vp"}])
+        json!([{"after_minutes": 2880, "to": "department_head", "counts": "round_the_clock"},
+               {"after_minutes": 4320, "to": "vp", "counts": "round_the_clock"}])
     );
     assert_eq!(dept["warning_percent"], 80);
 }
@@ -219,13 +220,16 @@ async fn an_escalated_order_runs_the_seed_ladder(t: TestApp) {
         "nothing before the warning point"
     );
     assert_eq!(advance(&t, 2 * 60).await, 1);
-    assert_eq!(kinds(&t, &w.liaison).await, ["sla_warning"]);
+    assert_eq!(kinds(&t, &w.liaison).await, ["sla_warning", "escalated"]);
     let (_, got) = t.get(&w.agent, &format!("/api/v1/tickets/{id}")).await;
     assert_eq!(got["sla_state"], "yellow");
 
     // The response target passes: a breach for the liaison and the managers.
     assert_eq!(advance(&t, 24 * 60).await, 1);
-    assert_eq!(kinds(&t, &w.liaison).await, ["sla_breach", "sla_warning"]);
+    assert_eq!(
+        kinds(&t, &w.liaison).await,
+        ["sla_breach", "sla_warning", "escalated"]
+    );
     assert_eq!(kinds(&t, &w.manager).await, ["sla_breach"]);
     let (_, got) = t.get(&w.agent, &format!("/api/v1/tickets/{id}")).await;
     assert_eq!(got["sla_state"], "red");
@@ -501,7 +505,11 @@ async fn notifications_are_the_users_own(t: TestApp) {
     advance(&t, 24 * 60).await;
     let (_, p) = t.get(&w.liaison, "/api/v1/notifications?unread=true").await;
     let items = p["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "{p}");
+    assert_eq!(
+        items.len(),
+        3,
+        "the escalation, the warning, the breach: {p}"
+    );
     assert_eq!(items[0]["ticket_id"], id);
     let nid = items[0]["id"].as_i64().unwrap();
     let (s, _) = t
@@ -522,7 +530,7 @@ async fn notifications_are_the_users_own(t: TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert!(!n["read_at"].is_null());
     let (_, p) = t.get(&w.liaison, "/api/v1/notifications?unread=true").await;
-    assert_eq!(p["items"].as_array().unwrap().len(), 1);
+    assert_eq!(p["items"].as_array().unwrap().len(), 2);
 }
 
 both!(unreached_callbacks_are_retried_a_working_day_apart);

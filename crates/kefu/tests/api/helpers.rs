@@ -71,6 +71,15 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: Db, config: AppConfig) -> Option<TestApp> {
+        Self::spawn_at(db, config, chrono::Utc::now()).await
+    }
+
+    /// A new server whose (manual) clock starts at `start`.
+    pub async fn spawn_at(
+        db: Db,
+        config: AppConfig,
+        start: chrono::DateTime<chrono::Utc>,
+    ) -> Option<TestApp> {
         let (place, dir) = match db {
             Db::Sqlite => {
                 let dir = TempDir::new().unwrap();
@@ -82,7 +91,7 @@ impl TestApp {
                 (Place::Url(url), None)
             }
         };
-        let clock = Clock::manual(chrono::Utc::now());
+        let clock = Clock::manual(start);
         let mut t = Self::start(place, config, clock).await;
         t._dir = dir;
         Some(t)

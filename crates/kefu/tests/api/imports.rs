@@ -98,11 +98,23 @@ async fn imports_are_for_admins_and_managers_and_refuse_bad_files(t: TestApp) {
         &t.admin,
         "kind=customers",
         "text/csv",
-        b"name,colour\nx,red\n".to_vec(),
+        "name,phone,colour,备注\n赵磊,13812345670,red,周末联系\n"
+            .as_bytes()
+            .to_vec(),
     )
     .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "unknown_column");
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "a column kefu does not know is left: {body}"
+    );
+    assert_eq!(body["accepted"], 1);
+    assert_eq!(body["warnings"][0]["code"], "ignored_column");
+    assert_eq!(body["warnings"][0]["header"], "colour");
+    assert_eq!(body["warnings"][0]["column"], 3);
+    assert_eq!(body["warnings"].as_array().map(Vec::len), Some(1));
+    let (_, found) = t.get(&t.admin, "/api/v1/customers?phone=13812345670").await;
+    assert_eq!(found["items"][0]["notes"], "周末联系");
     let (s, body) = upload(
         &t,
         &t.admin,
@@ -113,9 +125,10 @@ async fn imports_are_for_admins_and_managers_and_refuse_bad_files(t: TestApp) {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (_, page) = t.get(&t.admin, "/api/v1/customers").await;
-    assert!(
-        page["items"].as_array().unwrap().is_empty(),
-        "nothing written"
+    assert_eq!(
+        page["items"].as_array().map(Vec::len),
+        Some(1),
+        "nothing written by the refused file"
     );
     // Files may be larger than the 1 MiB of other requests.
     let mut big = String::from("姓名,手机\n");

@@ -10,6 +10,7 @@ mod bad_input;
 mod calendars;
 mod cli;
 mod clocks;
+mod clocks_exact;
 mod clocks_live;
 mod customers;
 mod faults;

@@ -150,6 +150,20 @@ async fn openapi_describes_exactly_what_the_router_serves(t: TestApp) {
             .filter(|m| m != "HEAD")
             .collect();
         assert_eq!(allowed, ops, "{path}: served methods against documented");
+        // A parameter said to be in the path is in the path; the others are
+        // the query's.
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap_or_default();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                let said = p["in"].as_str().unwrap_or_default();
+                assert_eq!(
+                    said,
+                    if in_path { "path" } else { "query" },
+                    "{method} {path}: parameter {name}"
+                );
+            }
+        }
         // Each documented operation reaches its handler: one that takes a
         // token asks for it, a public one is answered.
         for (method, op) in item.as_object().unwrap() {

@@ -6,10 +6,6 @@ use super::*;
 async fn a_bad_file_writes_nothing() {
     let env = env().await;
     let cases: &[(&str, &str)] = &[
-        (
-            "姓名,手机号,爱好\n张伟,13812345678,钓鱼\n",
-            "unknown_column",
-        ),
         ("姓名,手机号,\n张伟,13812345678,钓鱼\n", "unknown_column"),
         ("姓名,手机号\n张伟,13812345678,多余\n", "unknown_column"),
         (
@@ -52,6 +48,38 @@ async fn a_bad_file_writes_nothing() {
         ),
         (0, 0, 0)
     );
+}
+
+#[tokio::test]
+async fn unknown_columns_are_named_and_left_and_remarks_become_notes() {
+    let env = env().await;
+    let report = csv(
+        &env,
+        ImportKind::Customers,
+        "姓名,手机号,爱好,备注\n张伟,13812345678,钓鱼,只接受下午来电\n",
+    )
+    .await;
+    assert_eq!((report.rows, report.accepted), (1, 1));
+    let warned: Vec<(&str, usize, &str)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.column, w.header.as_str()))
+        .collect();
+    assert_eq!(warned, [("ignored_column", 3, "爱好")]);
+    let saved = customers_in(&env).await;
+    assert_eq!(saved[0].fields.notes.as_deref(), Some("只接受下午来电"));
+
+    // A car has no notes: its sheet's 备注 is named and left too.
+    let vin = kefu_core::vehicles::Vin::with_check_digit("LSVAU2180N2183729")
+        .expect("vin")
+        .as_str()
+        .to_owned();
+    let sheet = format!("车架号,车主手机,备注\n{vin},13812345678,新车\n");
+    let cars = csv(&env, ImportKind::Vehicles, &sheet).await;
+    assert_eq!(cars.accepted, 1, "{cars:?}");
+    assert_eq!(cars.warnings.len(), 1);
+    assert_eq!(cars.warnings[0].header, "备注");
+    assert!(cars.warnings[0].message.contains("column 3"));
 }
 
 #[tokio::test]

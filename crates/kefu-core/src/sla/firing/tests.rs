@@ -45,6 +45,7 @@ fn clock(kind: ClockKind, target: Option<EscalationTarget>) -> Clock {
         step: i64::from(target.is_some()),
         target,
         minutes: 120,
+        counts: crate::timers::Counting::WorkingTime,
         due_at: at(120),
         warn_at: Some(at(96)),
     }

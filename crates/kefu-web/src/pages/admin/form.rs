@@ -72,6 +72,16 @@ impl Fields {
             .collect()
     }
 
+    /// Every value sent under the name, empty ones too, in order: the
+    /// columns of a table of inputs, read row by row.
+    pub fn column(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
     /// A checkbox: sent when ticked.
     pub fn checked(&self, name: &str) -> bool {
         self.0
@@ -101,7 +111,7 @@ impl Fields {
     }
 }
 
-fn number(raw: &str) -> Value {
+pub(crate) fn number(raw: &str) -> Value {
     let raw = raw.trim();
     if raw.is_empty() {
         return Value::Null;

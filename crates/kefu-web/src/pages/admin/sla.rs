@@ -1,7 +1,9 @@
 //! `/admin/sla`: the SLA policies (admins only): what each applies to, its
-//! response and resolution targets in business minutes, when it warns, and
-//! how callbacks are spaced. The escalation ladder is shown, and kept as it
-//! is by an edit (the page sends only the fields it shows).
+//! response and resolution targets in business minutes, when it warns, how
+//! callbacks are spaced, and its escalation ladder: each step's minutes,
+//! whether they count working time or round the clock, and who it goes to.
+//! The ladder is a table of inputs with blank rows to add a step and a
+//! remove box on each.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,8 +12,9 @@ use kefu_app::App;
 use kefu_app::sla::{self, PolicyInput};
 use kefu_core::customers::Tier;
 use kefu_core::org::Permission;
-use kefu_core::sla::{Policy, PolicyMatch};
+use kefu_core::sla::{EscalationStep, EscalationTarget, Policy, PolicyMatch};
 use kefu_core::tickets::{Category, Channel, Level, Priority};
+use kefu_core::timers::Counting;
 use kefu_store::calendars::CalendarRecord;
 use serde_json::{Value, json};
 
@@ -37,8 +40,12 @@ const ON_FORM: &[&str] = &[
     "warning_percent",
     "callback_attempts",
     "callback_spacing_minutes",
+    "escalations",
     "active",
 ];
+
+/// Blank rows under the ladder, to add steps with.
+const BLANK_STEPS: usize = 2;
 
 /// The number inputs, in the order the form shows them.
 const NUMBERS: [&str; 6] = [
@@ -75,7 +82,6 @@ struct PolicyPage {
     tabs: Vec<Tab>,
     csrf: String,
     id: i64,
-    escalations: Vec<String>,
     form: Fields,
     choices: Choices,
     error: FormError,
@@ -90,15 +96,140 @@ struct PolicyRow {
     resolution: String,
     warning_percent: i64,
     callbacks: String,
+    ladder: Vec<String>,
     calendar: String,
     active: bool,
 }
 
-/// What the form offers: the match's checkboxes and the calendars.
+/// What the form offers: the match's checkboxes, the calendars and the
+/// ladder's rows.
 struct Choices {
     groups: Vec<Group>,
     calendars: Vec<Choice>,
     numbers: Vec<(&'static str, String)>,
+    steps: Vec<StepRow>,
+}
+
+/// One row of the ladder's table.
+struct StepRow {
+    /// From 0, the value of its remove box.
+    index: usize,
+    minutes: String,
+    /// "= 48 h" beside the minutes.
+    hours: String,
+    counts: Vec<Choice>,
+    to: Vec<Choice>,
+}
+
+/// The ladder's rows as sent (or as filled from the policy): minutes,
+/// counting and target by row, the removed rows left out, blank rows last.
+fn step_rows(t: Tr, form: &Fields) -> Vec<StepRow> {
+    let (minutes, counts, to) = (
+        form.column("esc_minutes"),
+        form.column("esc_counts"),
+        form.column("esc_to"),
+    );
+    let removed = form.all("esc_remove");
+    let mut rows: Vec<StepRow> = Vec::new();
+    for (i, m) in minutes.iter().enumerate() {
+        if m.is_empty() || removed.contains(&i.to_string()) {
+            continue;
+        }
+        let get = |col: &[String]| col.get(i).cloned().unwrap_or_default();
+        rows.push(step_row(t, rows.len(), m, &get(&counts), &get(&to)));
+    }
+    for _ in 0..BLANK_STEPS {
+        rows.push(step_row(t, rows.len(), "", "", ""));
+    }
+    rows
+}
+
+fn step_row(t: Tr, index: usize, minutes: &str, counts: &str, to: &str) -> StepRow {
+    let hours = match minutes.parse::<i64>() {
+        Ok(m) if m > 0 && m % 60 == 0 => t.n("admin.sla.hours", m / 60),
+        _ => String::new(),
+    };
+    let counts = if counts.is_empty() {
+        Counting::WorkingTime.as_str()
+    } else {
+        counts
+    };
+    let to = if to.is_empty() {
+        EscalationTarget::DepartmentHead.as_str()
+    } else {
+        to
+    };
+    let words = |family: &str, all: &[&str], chosen: &str| -> Vec<Choice> {
+        all.iter()
+            .map(|w| Choice::new(w, t.word(family, w), *w == chosen))
+            .collect()
+    };
+    StepRow {
+        index,
+        minutes: minutes.to_owned(),
+        hours,
+        counts: words(
+            "counts",
+            &Counting::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            counts,
+        ),
+        to: words(
+            "escalate_to",
+            &EscalationTarget::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>(),
+            to,
+        ),
+    }
+}
+
+/// The ladder as the API takes it: the rows that have minutes, in order.
+fn sent_steps(f: &Fields) -> Value {
+    let (minutes, counts, to) = (
+        f.column("esc_minutes"),
+        f.column("esc_counts"),
+        f.column("esc_to"),
+    );
+    let removed = f.all("esc_remove");
+    let steps: Vec<Value> = minutes
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| !m.is_empty() && !removed.contains(&i.to_string()))
+        .map(|(i, m)| {
+            let word = |col: &[String], default: &str| {
+                col.get(i)
+                    .filter(|w| !w.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| default.to_owned())
+            };
+            json!({
+                "after_minutes": super::form::number(m),
+                "counts": word(&counts, Counting::WorkingTime.as_str()),
+                "to": word(&to, EscalationTarget::DepartmentHead.as_str()),
+            })
+        })
+        .collect();
+    Value::Array(steps)
+}
+
+/// The ladder in a few words: "48 h (round the clock) → department head".
+fn ladder(t: Tr, steps: &[EscalationStep]) -> Vec<String> {
+    steps
+        .iter()
+        .map(|s| {
+            let amount = if s.after_minutes % 60 == 0 {
+                t.n("admin.sla.hours", s.after_minutes / 60)
+            } else {
+                minutes(t, Some(s.after_minutes))
+            };
+            format!(
+                "{amount} ({}) → {}",
+                t.word("counts", s.counts.as_str()),
+                t.word("escalate_to", s.to.as_str())
+            )
+        })
+        .collect()
 }
 
 /// One list of the match, as checkboxes.
@@ -136,6 +267,7 @@ fn choices(t: Tr, form: &Fields, calendars: &[CalendarRecord]) -> Choices {
             &form.text("calendar_id"),
         ),
         numbers: NUMBERS.iter().map(|n| (*n, t.word("field", n))).collect(),
+        steps: step_rows(t, form),
     }
 }
 
@@ -237,6 +369,7 @@ async fn list_page(
                 p.callback_attempts,
                 minutes(t, Some(p.callback_spacing_minutes))
             ),
+            ladder: ladder(t, &p.escalations),
             calendar: calendar_name(t.t("admin.sla.place_calendar"), &calendars, p.calendar_id),
             active: p.active,
         })
@@ -254,7 +387,7 @@ async fn list_page(
 }
 
 /// The fields the form sends, as the API's policy: every field it shows,
-/// and nothing else (the escalations stay as they are).
+/// the ladder included.
 fn sent(f: &Fields) -> Value {
     let mut body = json!({
         "name": f.text("name"),
@@ -266,6 +399,7 @@ fn sent(f: &Fields) -> Value {
             "channels": f.all("match.channels"),
             "tiers": f.all("match.tiers"),
         },
+        "escalations": sent_steps(f),
         "active": f.checked("active"),
     });
     for n in NUMBERS {
@@ -322,7 +456,16 @@ fn filled(p: &Policy) -> Fields {
     for (field, _, codes) in match_codes(&p.matches) {
         form = form.with(field, codes.into_iter().map(str::to_owned));
     }
-    form
+    let steps = &p.escalations;
+    form.with(
+        "esc_minutes",
+        steps.iter().map(|s| s.after_minutes.to_string()),
+    )
+    .with(
+        "esc_counts",
+        steps.iter().map(|s| s.counts.as_str().to_owned()),
+    )
+    .with("esc_to", steps.iter().map(|s| s.to.as_str().to_owned()))
 }
 
 async fn edit_page(
@@ -338,17 +481,6 @@ async fn edit_page(
         tabs: tabs(v, "sla"),
         csrf: v.csrf.clone(),
         id: p.id,
-        escalations: p
-            .escalations
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} → {}",
-                    minutes(t, Some(s.after_minutes)),
-                    t.word("escalate_to", s.to.as_str())
-                )
-            })
-            .collect(),
         choices: choices(t, &form, &calendars),
         form,
         error,

@@ -213,9 +213,8 @@ fn event(e: &TicketEvent, s: &Sheet, t: Tr) -> EventView {
 pub fn event_label(kind: &str, t: Tr) -> String {
     match kind {
         "created" => t.word("move", "create"),
-        "sla_warning" | "sla_breach" | "escalation" | "callback_due" | "assigned" => {
-            t.word("event", kind)
-        }
+        "sla_warning" | "sla_breach" | "escalation" | "callback_due" | "assigned"
+        | "dispatched" | "escalated" | "reopened" => t.word("event", kind),
         _ => t.word("move", kind),
     }
 }

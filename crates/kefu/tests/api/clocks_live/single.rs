@@ -125,7 +125,11 @@ async fn a_clock_fires_on_time(url: Option<String>) {
             "{db}: {kind} {id}: {liaison:?}"
         );
     }
-    assert_eq!(liaison.len(), 4, "{db}: {liaison:?}");
+    assert_eq!(
+        liaison.len(),
+        6,
+        "{db}: two escalations, two warnings, two breaches: {liaison:?}"
+    );
     let manager = notifications(&s, &w.manager).await;
     assert_eq!(count_kind(&manager, "sla_breach"), 2, "{db}: {manager:?}");
     for id in [quick, slow] {

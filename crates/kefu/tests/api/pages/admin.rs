@@ -653,6 +653,21 @@ async fn an_sla_policy_edit_is_validated_and_saved(t: TestApp) {
         ("callback_attempts", "2"),
         ("callback_spacing_minutes", "240"),
         ("active", "on"),
+        // The ladder: the first step changed to working time, the second
+        // removed, a third added in a blank row.
+        ("esc_minutes", "2880"),
+        ("esc_counts", "working_time"),
+        ("esc_to", "department_head"),
+        ("esc_minutes", "4320"),
+        ("esc_counts", "round_the_clock"),
+        ("esc_to", "vp"),
+        ("esc_remove", "1"),
+        ("esc_minutes", "5760"),
+        ("esc_counts", "round_the_clock"),
+        ("esc_to", "manager"),
+        ("esc_minutes", ""),
+        ("esc_counts", "working_time"),
+        ("esc_to", "department_head"),
     ];
     let (status, _, page) = submit(&admin, &path, &pairs).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -701,9 +716,20 @@ async fn an_sla_policy_edit_is_validated_and_saved(t: TestApp) {
         (&json!(2), &json!(240))
     );
     assert_eq!(
-        p["escalations"], policy["escalations"],
-        "the ladder is kept"
+        p["escalations"],
+        json!([{"after_minutes": 2880, "to": "department_head", "counts": "working_time"},
+               {"after_minutes": 5760, "to": "manager", "counts": "round_the_clock"}]),
+        "the ladder as edited"
     );
+    // The page shows the ladder as saved, a step out of order is refused
+    // next to the ladder.
+    let (_, page) = admin.get(&path).await;
+    assert!(page.contains("value=\"5760\""), "{page}");
+    let mut bad = pairs.clone();
+    bad[12] = ("esc_minutes", "6000");
+    let (status, _, page) = submit(&admin, &path, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("data-testid=\"error-escalations\""), "{page}");
     assert_eq!(audited(&t, "sla_policy", id).await, ["sla_policy.update"]);
 
     // A new policy from the list page.
