@@ -298,16 +298,12 @@ impl<'w, 'b> Story<'w, 'b> {
                         .and_then(|d| self.w.org.departments.iter().find(|x| x.id == d));
                     if let Some(dept) = dept {
                         // The liaison hands most work to an engineer.
-                        let pick = self.rng.below(4) as usize;
-                        let to = dept
-                            .engineer_ids
-                            .get(pick)
-                            .copied()
-                            .unwrap_or(if pick == 2 {
-                                dept.head_id
-                            } else {
-                                dept.liaison_id
-                            });
+                        let to = match self.rng.below(4) as usize {
+                            n @ (0 | 1) => dept.engineer_ids.get(n).copied(),
+                            2 => Some(dept.head_id),
+                            _ => None,
+                        }
+                        .unwrap_or(dept.liaison_id);
                         self.t.assignee_id = Some(to);
                         self.apply(
                             at,

@@ -1,6 +1,8 @@
 //! Work orders (工单): their words, the state machine every move obeys, and
 //! the rules of a move (who may make it, what it does to the clocks).
 
+#[cfg(test)]
+pub(crate) mod fixture;
 mod kinds;
 mod machine;
 pub mod number;

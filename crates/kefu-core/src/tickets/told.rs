@@ -59,41 +59,16 @@ pub fn told_of_move(m: Move, t: &Ticket) -> Option<(&'static str, Audience)> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
-
     use super::*;
     use crate::org::Role;
-    use crate::tickets::{Category, Channel, Priority, Status};
+    use crate::tickets::Status;
 
     fn order(level: Level, dealer: Option<i64>, dept: Option<i64>) -> Ticket {
-        let now = Utc::now();
         Ticket {
-            id: 1,
-            number: "GD-20261207-0001".into(),
-            customer_id: 1,
-            vehicle_id: None,
             dealer_id: dealer,
             department_id: dept,
-            assignee_id: None,
-            channel: Channel::Phone,
-            category: Category::Complaint,
-            priority: Priority::Normal,
-            subject: "异响".into(),
-            description: None,
-            status: Status::Reopened,
-            level,
-            received_at: now,
-            created_by: Some(9),
-            resolution: None,
-            close_reason: None,
-            satisfaction: None,
             callback_attempts: 1,
-            policy_id: None,
-            created_at: now,
-            updated_at: now,
-            resolved_at: None,
-            closed_at: None,
-            before_wait: None,
+            ..crate::tickets::fixture::order(level, Status::Reopened)
         }
     }
 

@@ -8,37 +8,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::both;
 use crate::helpers::TestApp;
-
-/// Like `both!`, with tokens that outlive the days these tests move through.
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            fn config() -> kefu_app::AppConfig {
-                kefu_app::AppConfig {
-                    token_ttl: std::time::Duration::from_secs(365 * 24 * 3600),
-                    ..kefu_app::AppConfig::default()
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = crate::helpers::Db::Sqlite;
-                if let Some(t) = crate::helpers::TestApp::spawn_with(db, config()).await {
-                    super::$name(t).await;
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let db = crate::helpers::Db::Postgres;
-                if let Some(t) = crate::helpers::TestApp::spawn_with(db, config()).await {
-                    super::$name(t).await;
-                }
-            }
-        }
-    };
-}
 
 const HOUR: u64 = 3600;
 
@@ -159,7 +130,10 @@ async fn kinds(t: &TestApp, token: &str) -> Vec<String> {
         .collect()
 }
 
-both!(the_default_policies_follow_the_seed);
+both!(
+    the_default_policies_follow_the_seed,
+    crate::helpers::long_tokens()
+);
 async fn the_default_policies_follow_the_seed(t: TestApp) {
     let (s, page) = t.get(&t.admin, "/api/v1/sla-policies").await;
     assert_eq!(s, StatusCode::OK);
@@ -178,7 +152,10 @@ async fn the_default_policies_follow_the_seed(t: TestApp) {
     assert_eq!(dept["warning_percent"], 80);
 }
 
-both!(an_escalated_order_runs_the_seed_ladder);
+both!(
+    an_escalated_order_runs_the_seed_ladder,
+    crate::helpers::long_tokens()
+);
 async fn an_escalated_order_runs_the_seed_ladder(t: TestApp) {
     let w = world(&t).await;
     let id = open(&t, &w).await;
@@ -288,7 +265,10 @@ async fn an_escalated_order_runs_the_seed_ladder(t: TestApp) {
     let _ = (w.head_id, w.vp_id, w.manager_id, w.liaison_id);
 }
 
-both!(waiting_on_the_customer_pauses_the_clocks);
+both!(
+    waiting_on_the_customer_pauses_the_clocks,
+    crate::helpers::long_tokens()
+);
 async fn waiting_on_the_customer_pauses_the_clocks(t: TestApp) {
     let w = world(&t).await;
     let id = open(&t, &w).await;
@@ -344,7 +324,10 @@ async fn waiting_on_the_customer_pauses_the_clocks(t: TestApp) {
     assert_eq!(kinds(&t, &w.head).await, ["escalation"]);
 }
 
-both!(resolving_stops_the_clocks_and_reopening_restarts_them);
+both!(
+    resolving_stops_the_clocks_and_reopening_restarts_them,
+    crate::helpers::long_tokens()
+);
 async fn resolving_stops_the_clocks_and_reopening_restarts_them(t: TestApp) {
     let w = world(&t).await;
     let id = open(&t, &w).await;
@@ -413,7 +396,10 @@ async fn resolving_stops_the_clocks_and_reopening_restarts_them(t: TestApp) {
     assert_eq!(kinds(&t, &w.manager).await, ["sla_breach"]);
 }
 
-both!(policies_are_admin_only_and_validated);
+both!(
+    policies_are_admin_only_and_validated,
+    crate::helpers::long_tokens()
+);
 async fn policies_are_admin_only_and_validated(t: TestApp) {
     let (_, manager) = t.user("wang.mgr", "manager", None, None).await;
     let good = json!({"name": "VIP 投诉", "rank": 10, "match": {"tiers": ["A"], "categories": ["complaint"], "levels": ["L3"]},
@@ -459,7 +445,10 @@ async fn policies_are_admin_only_and_validated(t: TestApp) {
     assert_eq!(p2["rank"], 10);
 }
 
-both!(a_vip_policy_of_lower_rank_wins);
+both!(
+    a_vip_policy_of_lower_rank_wins,
+    crate::helpers::long_tokens()
+);
 async fn a_vip_policy_of_lower_rank_wins(t: TestApp) {
     let w = world(&t).await;
     t.patch(
@@ -489,7 +478,10 @@ async fn a_vip_policy_of_lower_rank_wins(t: TestApp) {
     assert_eq!(clocks[0]["minutes"], 30);
 }
 
-both!(notifications_are_the_users_own);
+both!(
+    notifications_are_the_users_own,
+    crate::helpers::long_tokens()
+);
 async fn notifications_are_the_users_own(t: TestApp) {
     let w = world(&t).await;
     let id = open(&t, &w).await;
@@ -533,7 +525,10 @@ async fn notifications_are_the_users_own(t: TestApp) {
     assert_eq!(p["items"].as_array().unwrap().len(), 2);
 }
 
-both!(unreached_callbacks_are_retried_a_working_day_apart);
+both!(
+    unreached_callbacks_are_retried_a_working_day_apart,
+    crate::helpers::long_tokens()
+);
 async fn unreached_callbacks_are_retried_a_working_day_apart(t: TestApp) {
     let w = world(&t).await;
     let id = open(&t, &w).await;

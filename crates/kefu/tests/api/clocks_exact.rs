@@ -10,7 +10,8 @@ use chrono::TimeZone;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp};
+use crate::both;
+use crate::helpers::TestApp;
 
 /// Monday 2026-12-07, 10:00 in Shanghai: a working morning.
 fn monday_ten() -> chrono::DateTime<chrono::Utc> {
@@ -19,40 +20,6 @@ fn monday_ten() -> chrono::DateTime<chrono::Utc> {
         .single()
         .expect("a Shanghai time")
         .with_timezone(&chrono::Utc)
-}
-
-/// Like `both!`, on a server whose clock starts on [`monday_ten`], with
-/// tokens that outlive the days these tests move through.
-macro_rules! on_monday {
-    ($name:ident) => {
-        mod $name {
-            fn config() -> kefu_app::AppConfig {
-                kefu_app::AppConfig {
-                    token_ttl: std::time::Duration::from_secs(365 * 24 * 3600),
-                    ..kefu_app::AppConfig::default()
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let start = super::monday_ten();
-                if let Some(t) = super::TestApp::spawn_at(super::Db::Sqlite, config(), start).await
-                {
-                    super::$name(t).await;
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let start = super::monday_ten();
-                if let Some(t) =
-                    super::TestApp::spawn_at(super::Db::Postgres, config(), start).await
-                {
-                    super::$name(t).await;
-                }
-            }
-        }
-    };
 }
 
 fn at(v: &Value) -> chrono::DateTime<chrono::Utc> {
@@ -134,7 +101,11 @@ async fn open(t: &TestApp, p: &Place) -> i64 {
     .await
 }
 
-on_monday!(the_seed_ladder_counts_round_the_clock_and_the_response_working_time);
+both!(
+    the_seed_ladder_counts_round_the_clock_and_the_response_working_time,
+    crate::helpers::long_tokens(),
+    super::monday_ten()
+);
 async fn the_seed_ladder_counts_round_the_clock_and_the_response_working_time(t: TestApp) {
     let (_, page) = t.get(&t.admin, "/api/v1/sla-policies").await;
     let dept = page["items"]
@@ -183,7 +154,11 @@ async fn the_seed_ladder_counts_round_the_clock_and_the_response_working_time(t:
     );
 }
 
-on_monday!(a_pause_moves_every_deadline_by_exactly_the_paused_time);
+both!(
+    a_pause_moves_every_deadline_by_exactly_the_paused_time,
+    crate::helpers::long_tokens(),
+    super::monday_ten()
+);
 async fn a_pause_moves_every_deadline_by_exactly_the_paused_time(t: TestApp) {
     let p = place(&t).await;
     let id = open(&t, &p).await;
@@ -231,7 +206,11 @@ async fn a_pause_moves_every_deadline_by_exactly_the_paused_time(t: TestApp) {
     assert_eq!((warned(&after) - warned(&before)).num_milliseconds(), 8_000);
 }
 
-on_monday!(a_reopened_order_goes_back_to_whoever_resolved_it);
+both!(
+    a_reopened_order_goes_back_to_whoever_resolved_it,
+    crate::helpers::long_tokens(),
+    super::monday_ten()
+);
 async fn a_reopened_order_goes_back_to_whoever_resolved_it(t: TestApp) {
     let p = place(&t).await;
 

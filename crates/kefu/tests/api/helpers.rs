@@ -287,6 +287,37 @@ macro_rules! both {
             }
         }
     };
+    // The same, on a server whose clock starts at `$start`.
+    ($name:ident, $config:expr, $start:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::helpers::Db::Sqlite;
+                let t = $crate::helpers::TestApp::spawn_at(db, $config, $start);
+                if let Some(t) = t.await {
+                    super::$name(t).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let db = $crate::helpers::Db::Postgres;
+                let t = $crate::helpers::TestApp::spawn_at(db, $config, $start);
+                if let Some(t) = t.await {
+                    super::$name(t).await;
+                }
+            }
+        }
+    };
+}
+
+/// A configuration whose tokens outlive the days a test moves its clock
+/// through.
+pub fn long_tokens() -> kefu_app::AppConfig {
+    kefu_app::AppConfig {
+        token_ttl: Duration::from_secs(365 * 24 * 3600),
+        ..kefu_app::AppConfig::default()
+    }
 }
 
 /// A valid VIN for a serial number: the check digit is computed.

@@ -9,37 +9,8 @@ use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::both;
 use crate::helpers::TestApp;
-
-/// Like `both!`, with tokens that outlive the days these tests move through.
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            fn config() -> kefu_app::AppConfig {
-                kefu_app::AppConfig {
-                    token_ttl: std::time::Duration::from_secs(365 * 24 * 3600),
-                    ..kefu_app::AppConfig::default()
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = crate::helpers::Db::Sqlite;
-                if let Some(t) = crate::helpers::TestApp::spawn_with(db, config()).await {
-                    super::$name(t).await;
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let db = crate::helpers::Db::Postgres;
-                if let Some(t) = crate::helpers::TestApp::spawn_with(db, config()).await {
-                    super::$name(t).await;
-                }
-            }
-        }
-    };
-}
 
 struct World {
     /// When every order was opened; all deadlines count from here.
@@ -235,7 +206,10 @@ fn counts(l: Line) -> (i64, i64, Option<f64>, Option<f64>, i64) {
     (l.2, l.3, l.4, l.5, l.6)
 }
 
-both!(the_report_counts_clocks_breaches_and_lateness);
+both!(
+    the_report_counts_clocks_breaches_and_lateness,
+    crate::helpers::long_tokens()
+);
 async fn the_report_counts_clocks_breaches_and_lateness(t: TestApp) {
     let w = world(&t).await;
     let window = format!("from={}&to={}", after(&w, -60, 0), after(&w, 10 * 1440, 0));
@@ -344,7 +318,10 @@ async fn the_report_counts_clocks_breaches_and_lateness(t: TestApp) {
     }
 }
 
-both!(the_window_is_from_included_to_excluded);
+both!(
+    the_window_is_from_included_to_excluded,
+    crate::helpers::long_tokens()
+);
 async fn the_window_is_from_included_to_excluded(t: TestApp) {
     let w = world(&t).await;
     // The departments' responses were due at 120, the dealers' at 240.
@@ -426,7 +403,10 @@ async fn the_window_is_from_included_to_excluded(t: TestApp) {
     assert_eq!(total(&r).2, 0);
 }
 
-both!(a_department_head_sees_only_their_department);
+both!(
+    a_department_head_sees_only_their_department,
+    crate::helpers::long_tokens()
+);
 async fn a_department_head_sees_only_their_department(t: TestApp) {
     let w = world(&t).await;
     let window = format!("from={}&to={}", after(&w, -60, 0), after(&w, 10 * 1440, 0));
@@ -472,7 +452,10 @@ async fn a_department_head_sees_only_their_department(t: TestApp) {
     let _ = w.service;
 }
 
-both!(only_managers_read_reports_and_bad_windows_are_named);
+both!(
+    only_managers_read_reports_and_bad_windows_are_named,
+    crate::helpers::long_tokens()
+);
 async fn only_managers_read_reports_and_bad_windows_are_named(t: TestApp) {
     let good = "from=2026-01-01&to=2026-01-31";
     let sh = t.dealer("SH001").await;

@@ -2,7 +2,7 @@ use chrono::{TimeDelta, TimeZone};
 
 use super::*;
 use crate::sla::ClockPlace;
-use crate::tickets::{Category, Channel, Priority, Status};
+use crate::tickets::Status;
 
 fn at(min: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap() + TimeDelta::minutes(min)
@@ -10,32 +10,9 @@ fn at(min: i64) -> DateTime<Utc> {
 
 fn order(level: Level, assignee: Option<i64>) -> Ticket {
     Ticket {
-        id: 7,
-        number: "GD-20261207-0007".into(),
-        customer_id: 1,
-        vehicle_id: None,
-        dealer_id: Some(2),
-        department_id: (level == Level::L3).then_some(4),
         assignee_id: assignee,
-        channel: Channel::Phone,
-        category: Category::Complaint,
-        priority: Priority::Normal,
-        subject: "异响".into(),
-        description: None,
-        status: Status::InProgress,
-        level,
-        received_at: at(0),
-        created_by: Some(9),
-        resolution: None,
-        close_reason: None,
-        satisfaction: None,
-        callback_attempts: 0,
         policy_id: Some(1),
-        created_at: at(0),
-        updated_at: at(0),
-        resolved_at: None,
-        closed_at: None,
-        before_wait: None,
+        ..crate::tickets::fixture::order(level, Status::InProgress)
     }
 }
 

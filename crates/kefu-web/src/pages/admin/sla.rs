@@ -213,7 +213,7 @@ fn sent_steps(f: &Fields) -> Value {
     Value::Array(steps)
 }
 
-/// The ladder in a few words: "48 h (round the clock) → department head".
+/// The ladder in a few words: "48 h · round the clock → department head".
 fn ladder(t: Tr, steps: &[EscalationStep]) -> Vec<String> {
     steps
         .iter()
@@ -224,7 +224,7 @@ fn ladder(t: Tr, steps: &[EscalationStep]) -> Vec<String> {
                 minutes(t, Some(s.after_minutes))
             };
             format!(
-                "{amount} ({}) → {}",
+                "{amount} · {} → {}",
                 t.word("counts", s.counts.as_str()),
                 t.word("escalate_to", s.to.as_str())
             )
